@@ -1,0 +1,22 @@
+// Builds the initial state of a network from its parameters (SPEC.md,
+// "Initialization"): lambda-rule or dense matrices, zero-column repair,
+// column normalization, uniform thresholds, silent activity.
+#ifndef SORN_CORE_INITIALIZER_H_
+#define SORN_CORE_INITIALIZER_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "core/network_state.h"
+#include "core/params.h"
+
+namespace sorn {
+
+// INVALID_ARGUMENT if `params` do not validate. The same params and seed give
+// the same state; the returned state's generator continues from where
+// initialization left it.
+absl::StatusOr<NetworkState> InitialState(const Params& params, uint64_t seed);
+
+}  // namespace sorn
+
+#endif  // SORN_CORE_INITIALIZER_H_

@@ -1,0 +1,273 @@
+#include "core/network.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/initializer.h"
+#include "core/plasticity.h"
+#include "core/status_macros.h"
+
+namespace sorn {
+namespace {
+
+absl::Status CheckShape(const char* name, const SynapseMatrix& m, int rows,
+                        int cols) {
+  if (m.rows() != rows || m.cols() != cols) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " is ", m.rows(), " x ", m.cols(), "; expected ",
+                     rows, " x ", cols));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckThresholds(const char* name, const std::vector<double>& t,
+                             int n) {
+  if (int(t.size()) != n) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, " has ", t.size(), " values; expected ", n));
+  }
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!std::isfinite(t[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, "[", i, "] is not finite"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckActivity(const char* name, const std::vector<uint8_t>& a,
+                           int n) {
+  if (int(a.size()) != n) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, " has ", a.size(), " values; expected ", n));
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] > 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, "[", i, "] must be 0 or 1"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void ActiveIndices(const std::vector<uint8_t>& activity,
+                   std::vector<int32_t>* active) {
+  active->clear();
+  for (size_t i = 0; i < activity.size(); ++i) {
+    if (activity[i]) active->push_back(static_cast<int32_t>(i));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Network> Network::Create(const Params& params, uint64_t seed) {
+  absl::StatusOr<NetworkState> state = InitialState(params, seed);
+  if (!state.ok()) return state.status();
+  return FromState(*state);
+}
+
+absl::StatusOr<Network> Network::FromState(const NetworkState& state) {
+  RETURN_IF_ERROR(state.params.Validate());
+  Network net;
+  net.params_ = state.params;
+  net.ni_ = state.params.ni();
+  net.h_ip_ = state.params.EffectiveHip();
+  net.frozen_ = state.frozen;
+  const int ne = state.params.ne;
+  const int ni = net.ni_;
+
+  absl::StatusOr<SynapseMatrix> wee =
+      SynapseMatrix::FromState(state.wee, /*forbid_diagonal=*/true);
+  if (!wee.ok()) return absl::InvalidArgumentError(absl::StrCat("Wee: ", wee.status().message()));
+  absl::StatusOr<SynapseMatrix> wei =
+      SynapseMatrix::FromState(state.wei, /*forbid_diagonal=*/false);
+  if (!wei.ok()) return absl::InvalidArgumentError(absl::StrCat("Wei: ", wei.status().message()));
+  absl::StatusOr<SynapseMatrix> wie =
+      SynapseMatrix::FromState(state.wie, /*forbid_diagonal=*/false);
+  if (!wie.ok()) return absl::InvalidArgumentError(absl::StrCat("Wie: ", wie.status().message()));
+  net.wee_ = *std::move(wee);
+  net.wei_ = *std::move(wei);
+  net.wie_ = *std::move(wie);
+  RETURN_IF_ERROR(CheckShape("Wee", net.wee_, ne, ne));
+  RETURN_IF_ERROR(CheckShape("Wei", net.wei_, ni, ne));
+  RETURN_IF_ERROR(CheckShape("Wie", net.wie_, ne, ni));
+  RETURN_IF_ERROR(CheckThresholds("Te", state.te, ne));
+  RETURN_IF_ERROR(CheckThresholds("Ti", state.ti, ni));
+  RETURN_IF_ERROR(CheckActivity("x_prev", state.x_prev, ne));
+  RETURN_IF_ERROR(CheckActivity("x", state.x, ne));
+  RETURN_IF_ERROR(CheckActivity("y_prev", state.y_prev, ni));
+  RETURN_IF_ERROR(CheckActivity("y", state.y, ni));
+  if (state.random == RandomState{}) {
+    return absl::InvalidArgumentError("random generator state is all zero");
+  }
+  if (state.step < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("step must be >= 0, got ", state.step));
+  }
+  net.te_ = state.te;
+  net.ti_ = state.ti;
+  net.x_prev_ = state.x_prev;
+  net.x_ = state.x;
+  net.y_prev_ = state.y_prev;
+  net.y_ = state.y;
+  net.random_ = Random::FromState(state.random);
+  net.step_ = state.step;
+
+  ActiveIndices(net.x_, &net.active_x_);
+  ActiveIndices(net.y_, &net.active_y_);
+  net.drive_ee_.assign(ne, 0.0);
+  net.drive_ei_.assign(ne, 0.0);
+  net.drive_ie_.assign(ni, 0.0);
+  net.noise_e_.assign(ne, 0.0);
+  net.noise_i_.assign(ni, 0.0);
+  net.x_next_.assign(ne, 0);
+  net.y_next_.assign(ni, 0);
+  net.active_x_.reserve(ne);
+  net.active_y_.reserve(ni);
+  net.active_x_next_.reserve(ne);
+  net.active_y_next_.reserve(ni);
+  return net;
+}
+
+NetworkState Network::ExportState() const {
+  NetworkState state;
+  state.params = params_;
+  state.frozen = frozen_;
+  state.wee = wee_.ToState();
+  state.wei = wei_.ToState();
+  state.wie = wie_.ToState();
+  state.te = te_;
+  state.ti = ti_;
+  state.x_prev = x_prev_;
+  state.x = x_;
+  state.y_prev = y_prev_;
+  state.y = y_;
+  state.random = random_.state();
+  state.step = step_;
+  return state;
+}
+
+absl::Status Network::CheckInput(std::span<const double> input) const {
+  if (int(input.size()) != params_.nu) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input has ", input.size(),
+                     " values; this network has nu = ", params_.nu,
+                     " input units"));
+  }
+  for (size_t k = 0; k < input.size(); ++k) {
+    if (!std::isfinite(input[k])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input[", k, "] is ", input[k], "; inputs must be finite"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Network::Step(std::span<const double> input,
+                           const StepOptions& options, StepRecord* record) {
+  RETURN_IF_ERROR(CheckInput(input));
+  record->ee_conn = wee_.nnz();
+  record->ei_conn = wei_.nnz();
+  ComputeActivity(input, options.noise, record);
+  if (options.phase == Phase::kPlasticity) ApplyPlasticity();
+  Advance();
+  if (options.record_thresholds) {
+    record->te = te_;
+    record->ti = ti_;
+  } else {
+    record->te.clear();
+    record->ti.clear();
+  }
+  if (options.record_weights) {
+    record->wee = wee_.Weights();
+    record->wei = wei_.Weights();
+  } else {
+    record->wee = SparseWeights{};
+    record->wei = SparseWeights{};
+  }
+  return absl::OkStatus();
+}
+
+void Network::ComputeActivity(std::span<const double> input, bool noise,
+                              StepRecord* record) {
+  const int ne = params_.ne;
+  const int ni = ni_;
+  if (noise && params_.noise_sd > 0.0) {
+    for (double& n : noise_e_) n = params_.noise_sd * random_.Normal();
+    for (double& n : noise_i_) n = params_.noise_sd * random_.Normal();
+  } else {
+    std::fill(noise_e_.begin(), noise_e_.end(), 0.0);
+    std::fill(noise_i_.begin(), noise_i_.end(), 0.0);
+  }
+  std::fill(drive_ee_.begin(), drive_ee_.end(), 0.0);
+  std::fill(drive_ei_.begin(), drive_ei_.end(), 0.0);
+  std::fill(drive_ie_.begin(), drive_ie_.end(), 0.0);
+  wee_.AccumulateRows(active_x_, drive_ee_.data());
+  wei_.AccumulateRows(active_y_, drive_ei_.data());
+  wie_.AccumulateRows(active_x_, drive_ie_.data());
+
+  record->x.resize(ne);
+  record->r.resize(ne);
+  record->y.resize(ni);
+  active_x_next_.clear();
+  // Same association as the reference: ((e - i) + noise) + input - T.
+  for (int i = 0; i < ne; ++i) {
+    const double recurrent = drive_ee_[i] * wee_.column_scale(i) -
+                             drive_ei_[i] * wei_.column_scale(i) +
+                             noise_e_[i];
+    const double with_input = i < params_.nu ? recurrent + input[i] : recurrent;
+    const uint8_t fired = (with_input - te_[i]) > 0.0;
+    record->r[i] = (recurrent - te_[i]) > 0.0;
+    record->x[i] = fired;
+    x_next_[i] = fired;
+    if (fired) active_x_next_.push_back(i);
+  }
+  active_y_next_.clear();
+  for (int k = 0; k < ni; ++k) {
+    const uint8_t fired =
+        (drive_ie_[k] * wie_.column_scale(k) + noise_i_[k] - ti_[k]) > 0.0;
+    record->y[k] = fired;
+    y_next_[k] = fired;
+    if (fired) active_y_next_.push_back(k);
+  }
+}
+
+void Network::ApplyPlasticity() {
+  if (!frozen_.Contains(Mechanism::kStdp)) {
+    ApplyStdp(params_.eta_stdp, x_, x_next_, active_x_, active_x_next_, &wee_);
+  }
+  if (!frozen_.Contains(Mechanism::kIp)) {
+    ApplyIntrinsicPlasticity(params_.eta_ip, h_ip_, params_.te_min,
+                             params_.te_max, x_next_, te_);
+  }
+  if (!frozen_.Contains(Mechanism::kSp)) {
+    ApplyStructuralPlasticity(params_.sp_probability, &random_, &wee_);
+  }
+  if (!frozen_.Contains(Mechanism::kIstdp)) {
+    ApplyIstdp(params_.eta_inhib, params_.mu_ip, active_y_, x_next_, &wei_);
+  }
+  // Refolding is part of the arithmetic, not of the model: it keeps the lazy
+  // column scales exact to rounding. It happens at fixed step counts, so a
+  // restored network refolds at the same steps as its twin.
+  const bool fold_due = (step_ + 1) % SynapseMatrix::kFoldInterval == 0;
+  if (fold_due || wee_.sums_need_refresh()) wee_.FoldScales();
+  if (fold_due || wei_.sums_need_refresh()) wei_.FoldScales();
+  if (!frozen_.Contains(Mechanism::kSs)) {
+    wee_.NormalizeColumns();
+    wei_.NormalizeColumns();
+  }
+}
+
+void Network::Advance() {
+  std::swap(x_prev_, x_);
+  std::swap(x_, x_next_);
+  std::swap(y_prev_, y_);
+  std::swap(y_, y_next_);
+  std::swap(active_x_, active_x_next_);
+  std::swap(active_y_, active_y_next_);
+  ++step_;
+}
+
+}  // namespace sorn

@@ -1,0 +1,32 @@
+// Reading and writing NumPy .npy files (format version 1.0 and 2.0), the
+// format of the conformance cases and of the reference package's arrays.
+// Values are converted to double on reading.
+#ifndef SORN_CORE_NPY_FILE_H_
+#define SORN_CORE_NPY_FILE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace sorn {
+
+struct NpyArray {
+  std::vector<int64_t> shape;  // empty for a scalar.
+  std::vector<double> data;    // C order.
+
+  int64_t size() const;
+};
+
+// Parses .npy bytes. Supports little-endian float64/32, int64/32/8, uint8 and
+// bool, C or Fortran order. INVALID_ARGUMENT describes a malformed file.
+absl::StatusOr<NpyArray> ParseNpy(const std::string& bytes);
+// NOT_FOUND if the file cannot be read, else as ParseNpy.
+absl::StatusOr<NpyArray> ReadNpy(const std::string& path);
+// Writes `array` as little-endian float64, C order.
+absl::Status WriteNpy(const std::string& path, const NpyArray& array);
+
+}  // namespace sorn
+
+#endif  // SORN_CORE_NPY_FILE_H_

@@ -1,0 +1,109 @@
+#include "core/params.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+
+namespace sorn {
+namespace {
+
+absl::Status CheckUnitInterval(const char* name, double value) {
+  if (!std::isfinite(value) || value < 0.0 || value > 1.0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " must be in [0, 1], got ", value));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRange(const char* min_name, double min, const char* max_name,
+                        double max) {
+  if (!std::isfinite(min) || !std::isfinite(max)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        min_name, " and ", max_name, " must be finite, got ", min, ", ", max));
+  }
+  if (min > max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        min_name, " (", min, ") must not exceed ", max_name, " (", max, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckLambda(const char* name, NetworkType type, int lambda,
+                         int partners, const char* partners_text) {
+  if (type == NetworkType::kDense) return absl::OkStatus();
+  if (lambda < 0 || lambda > partners) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " must be in [0, ", partners, "] (", partners_text,
+                     "), got ", lambda));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string NetworkTypeName(NetworkType type) {
+  return type == NetworkType::kDense ? "Dense" : "Sparse";
+}
+
+absl::StatusOr<NetworkType> ParseNetworkType(const std::string& name) {
+  if (name == "Sparse") return NetworkType::kSparse;
+  if (name == "Dense") return NetworkType::kDense;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown network type \"", name, "\"; expected \"Sparse\" or \"Dense\""));
+}
+
+int Params::ni() const { return static_cast<int>(std::floor(0.2 * ne)); }
+
+double Params::EffectiveHip() const {
+  if (h_ip.has_value()) return *h_ip;
+  return static_cast<double>(2 * nu) / static_cast<double>(ne);
+}
+
+absl::Status Params::Validate() const {
+  if (ne < 5) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ne must be at least 5 (so that ni >= 1), got ", ne));
+  }
+  if (nu < 0 || nu > ne) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("nu must be in [0, ne = ", ne, "], got ", nu));
+  }
+  absl::Status s =
+      CheckLambda("lambda_ee", network_type_ee, lambda_ee, ne - 1,
+                  "an excitatory neuron has ne - 1 possible partners");
+  if (s.ok()) {
+    s = CheckLambda("lambda_ei", network_type_ei, lambda_ei, ne,
+                    "an inhibitory neuron has ne possible targets");
+  }
+  if (s.ok()) {
+    s = CheckLambda("lambda_ie", network_type_ie, lambda_ie, ne,
+                    "an inhibitory neuron has ne possible sources");
+  }
+  if (s.ok()) s = CheckUnitInterval("eta_stdp", eta_stdp);
+  if (s.ok()) s = CheckUnitInterval("eta_inhib", eta_inhib);
+  if (s.ok()) s = CheckUnitInterval("eta_ip", eta_ip);
+  if (s.ok()) s = CheckRange("te_min", te_min, "te_max", te_max);
+  if (s.ok()) s = CheckRange("ti_min", ti_min, "ti_max", ti_max);
+  if (s.ok() && (!std::isfinite(mu_ip) || mu_ip <= 0.0 || mu_ip > 1.0)) {
+    s = absl::InvalidArgumentError(
+        absl::StrCat("mu_ip must be in (0, 1], got ", mu_ip));
+  }
+  if (s.ok() && (!std::isfinite(sigma_ip) || sigma_ip < 0.0)) {
+    s = absl::InvalidArgumentError(
+        absl::StrCat("sigma_ip must be finite and >= 0, got ", sigma_ip));
+  }
+  if (s.ok() && !h_ip.has_value() && EffectiveHip() > 1.0) {
+    s = absl::InvalidArgumentError(
+        absl::StrCat("h_ip defaults to 2 * nu / ne = ", EffectiveHip(),
+                     ", outside [0, 1]; set h_ip or lower nu"));
+  }
+  if (s.ok()) s = CheckUnitInterval("h_ip", EffectiveHip());
+  if (s.ok() && (!std::isfinite(noise_sd) || noise_sd < 0.0)) {
+    s = absl::InvalidArgumentError(
+        absl::StrCat("noise_sd must be finite and >= 0, got ", noise_sd));
+  }
+  if (s.ok()) s = CheckUnitInterval("sp_probability", sp_probability);
+  return s;
+}
+
+}  // namespace sorn

@@ -1,0 +1,88 @@
+// Hyperparameters of a SORN network (SPEC.md, "Sizes and names"), their
+// defaults and their validation. Plain data: copyable, no invariants until
+// Validate() has returned OK.
+#ifndef SORN_CORE_PARAMS_H_
+#define SORN_CORE_PARAMS_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace sorn {
+
+// How a weight matrix is populated at initialization.
+enum class NetworkType {
+  kSparse,  // lambda rule: a drawn number of partners per neuron.
+  kDense,   // every allowed entry exists.
+};
+
+std::string NetworkTypeName(NetworkType type);  // "Sparse" or "Dense".
+absl::StatusOr<NetworkType> ParseNetworkType(const std::string& name);
+
+// Every field has the reference package's default. Validate() before use.
+struct Params {
+  // Excitatory neurons. At least 5 (so that ni >= 1).
+  int ne = 200;
+  // Input units; input unit k drives excitatory neuron k. 0 <= nu <= ne.
+  int nu = 10;
+
+  // Population rule of Wee (ne x ne), Wei (ni x ne) and Wie (ne x ni).
+  NetworkType network_type_ee = NetworkType::kSparse;
+  NetworkType network_type_ei = NetworkType::kSparse;
+  NetworkType network_type_ie = NetworkType::kDense;
+
+  // Sparse Wee: mean incoming connections per excitatory neuron, drawn as
+  // trunc(N(lambda_ee, 1)). 0 <= lambda_ee <= ne - 1. Unused when Dense.
+  int lambda_ee = 20;
+  // Sparse Wei: mean outgoing connections per inhibitory neuron.
+  // 0 <= lambda_ei <= ne. Unused when Dense.
+  int lambda_ei = 40;
+  // Sparse Wie: mean incoming excitatory connections per inhibitory neuron.
+  // 0 <= lambda_ie <= ne. Unused when Dense (the default, where the
+  // reference reads it as "100 %").
+  int lambda_ie = 100;
+
+  // STDP learning rate, in [0, 1].
+  double eta_stdp = 0.004;
+  // iSTDP learning rate, in [0, 1].
+  double eta_inhib = 0.001;
+  // Intrinsic plasticity learning rate, in [0, 1].
+  double eta_ip = 0.01;
+
+  // Excitatory thresholds are drawn from and clamped to [te_min, te_max].
+  double te_min = 0.0;
+  double te_max = 1.0;
+  // Inhibitory thresholds are drawn from [ti_min, ti_max] and never change.
+  double ti_min = 0.0;
+  double ti_max = 0.5;
+
+  // Target rate of iSTDP, in (0, 1].
+  double mu_ip = 0.1;
+  // Accepted for compatibility with the reference, which does not use it.
+  // Finite and >= 0.
+  double sigma_ip = 0.0;
+  // Target rate of IP, in [0, 1]. Unset means 2 * nu / ne (the reference's
+  // rule; note: not mu_ip).
+  std::optional<double> h_ip;
+
+  // Standard deviation of the Gaussian noise added to every neuron's drive
+  // each step while noise is on. Finite and >= 0.
+  double noise_sd = 0.04;
+  // Probability per step that structural plasticity adds one synapse, in
+  // [0, 1].
+  double sp_probability = 0.1;
+
+  // Inhibitory neurons: floor(0.2 * ne), as the reference computes it.
+  int ni() const;
+  // h_ip if set, else 2 * nu / ne.
+  double EffectiveHip() const;
+
+  // OK, or INVALID_ARGUMENT naming the first field that is out of range.
+  absl::Status Validate() const;
+};
+
+}  // namespace sorn
+
+#endif  // SORN_CORE_PARAMS_H_

@@ -1,0 +1,220 @@
+#include "core/synapse_matrix.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+
+namespace sorn {
+namespace {
+
+// A running sum that falls below this fraction of its previous value in one
+// update has lost that many digits to cancellation; the matrix then asks for
+// an exact recomputation.
+constexpr double kCancellationLimit = 1e-3;
+
+// An imported running sum may differ from the recomputed one by rounding
+// only.
+constexpr double kSumTolerance = 1e-9;
+
+absl::Status CheckShape(const SparseWeights& w) {
+  if (w.rows < 0 || w.cols < 0) {
+    return absl::InvalidArgumentError("negative matrix dimension");
+  }
+  if (w.row_start.size() != size_t(w.rows) + 1 || w.row_start.front() != 0 ||
+      w.row_start.back() != w.nnz() || w.value.size() != w.post.size()) {
+    return absl::InvalidArgumentError(
+        "row_start, post and value do not describe a matrix of this shape");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+SparseWeights SynapseMatrixState::Weights() const {
+  SparseWeights w = stored;
+  for (size_t k = 0; k < w.value.size(); ++k) {
+    w.value[k] *= column_scale[w.post[k]];
+  }
+  return w;
+}
+
+SynapseMatrixState SynapseMatrixState::FromWeights(SparseWeights weights) {
+  SynapseMatrixState state;
+  state.column_scale.assign(weights.cols, 1.0);
+  state.column_sum.assign(weights.cols, 0.0);
+  state.column_dirty.assign(weights.cols, 1);
+  for (size_t k = 0; k < weights.value.size(); ++k) {
+    state.column_sum[weights.post[k]] += weights.value[k];
+  }
+  state.stored = std::move(weights);
+  return state;
+}
+
+absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
+    const SynapseMatrixState& state, bool forbid_diagonal) {
+  const SparseWeights& w = state.stored;
+  if (absl::Status s = CheckShape(w); !s.ok()) return s;
+  const size_t cols = size_t(w.cols);
+  if (state.column_scale.size() != cols || state.column_sum.size() != cols ||
+      state.column_dirty.size() != cols) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "column_scale, column_sum and column_dirty must have ", cols,
+        " entries"));
+  }
+  SynapseMatrix m;
+  m.rows_.resize(w.rows);
+  m.column_scale_ = state.column_scale;
+  m.column_count_.assign(cols, 0);
+  m.column_dirty_.assign(cols, 0);
+  m.dirty_list_.reserve(cols);
+  std::vector<double> exact_sum(cols, 0.0);
+  for (size_t i = 0; i < cols; ++i) {
+    const double scale = state.column_scale[i];
+    if (!std::isfinite(scale) || scale <= 0.0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("column_scale[", i, "] must be finite and > 0"));
+    }
+  }
+  for (int j = 0; j < w.rows; ++j) {
+    std::vector<Synapse>& row = m.rows_[j];
+    row.reserve(w.row_start[j + 1] - w.row_start[j]);
+    for (int64_t k = w.row_start[j]; k < w.row_start[j + 1]; ++k) {
+      const int32_t i = w.post[k];
+      if (i < 0 || i >= w.cols) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("synapse ", j, " -> ", i, " is outside the ", w.rows,
+                         " x ", w.cols, " matrix"));
+      }
+      if (!row.empty() && row.back().post >= i) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "row ", j, ": post-synaptic indices must ascend without repeats"));
+      }
+      if (forbid_diagonal && i == j) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("self-connection ", j, " -> ", j, " is not allowed"));
+      }
+      const double weight = w.value[k] * state.column_scale[i];
+      if (!std::isfinite(weight) || weight <= 0.0 || weight > 1.0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "weight ", j, " -> ", i, " is ", weight, "; must be in (0, 1]"));
+      }
+      row.push_back({i, w.value[k]});
+      exact_sum[i] += weight;
+      ++m.column_count_[i];
+    }
+    m.nnz_ += static_cast<int64_t>(row.size());
+  }
+  for (size_t i = 0; i < cols; ++i) {
+    const double sum = state.column_sum[i];
+    if (!std::isfinite(sum) ||
+        std::abs(sum - exact_sum[i]) > kSumTolerance * (1.0 + exact_sum[i])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column_sum[", i, "] = ", sum, " but the column's weights sum to ",
+          exact_sum[i]));
+    }
+    if (state.column_dirty[i]) m.MarkDirty(static_cast<int>(i));
+  }
+  m.column_sum_ = state.column_sum;
+  return m;
+}
+
+SynapseMatrixState SynapseMatrix::ToState() const {
+  SynapseMatrixState state;
+  SparseWeights& w = state.stored;
+  w.rows = rows();
+  w.cols = cols();
+  w.row_start.reserve(rows_.size() + 1);
+  w.row_start.push_back(0);
+  w.post.reserve(nnz_);
+  w.value.reserve(nnz_);
+  for (const std::vector<Synapse>& row : rows_) {
+    for (const Synapse& s : row) {
+      w.post.push_back(s.post);
+      w.value.push_back(s.stored);
+    }
+    w.row_start.push_back(w.nnz());
+  }
+  state.column_scale = column_scale_;
+  state.column_sum = column_sum_;
+  state.column_dirty = column_dirty_;
+  return state;
+}
+
+SparseWeights SynapseMatrix::Weights() const { return ToState().Weights(); }
+
+bool SynapseMatrix::Contains(int j, int i) const {
+  const std::vector<Synapse>& row = rows_[j];
+  auto it = std::lower_bound(
+      row.begin(), row.end(), i,
+      [](const Synapse& s, int post) { return s.post < post; });
+  return it != row.end() && it->post == i;
+}
+
+double SynapseMatrix::WeightAt(int j, int i) const {
+  const std::vector<Synapse>& row = rows_[j];
+  auto it = std::lower_bound(
+      row.begin(), row.end(), i,
+      [](const Synapse& s, int post) { return s.post < post; });
+  return (it != row.end() && it->post == i) ? weight(*it) : 0.0;
+}
+
+void SynapseMatrix::AddToColumnSum(int i, double delta) {
+  const double before = column_sum_[i];
+  column_sum_[i] = before + delta;
+  if (column_sum_[i] < kCancellationLimit * before) sums_need_refresh_ = true;
+  MarkDirty(i);
+}
+
+void SynapseMatrix::RemoveFromColumn(int i, double weight) {
+  --nnz_;
+  if (--column_count_[i] == 0) {
+    column_sum_[i] = 0.0;
+  } else {
+    AddToColumnSum(i, -weight);
+  }
+  MarkDirty(i);
+}
+
+void SynapseMatrix::Insert(int j, int i, double weight) {
+  std::vector<Synapse>& row = rows_[j];
+  auto it = std::lower_bound(
+      row.begin(), row.end(), i,
+      [](const Synapse& s, int post) { return s.post < post; });
+  if (column_count_[i] == 0) {
+    column_scale_[i] = 1.0;
+    column_sum_[i] = 0.0;
+  }
+  row.insert(it, Synapse{i, weight / column_scale_[i]});
+  ++column_count_[i];
+  ++nnz_;
+  AddToColumnSum(i, weight);
+}
+
+void SynapseMatrix::NormalizeColumns() {
+  for (int32_t i : dirty_list_) {
+    column_dirty_[i] = 0;
+    if (column_count_[i] == 0) {
+      column_sum_[i] = 0.0;
+      continue;
+    }
+    column_scale_[i] /= column_sum_[i];
+    column_sum_[i] = 1.0;
+  }
+  dirty_list_.clear();
+}
+
+void SynapseMatrix::FoldScales() {
+  std::fill(column_sum_.begin(), column_sum_.end(), 0.0);
+  for (std::vector<Synapse>& row : rows_) {
+    for (Synapse& s : row) {
+      s.stored *= column_scale_[s.post];
+      column_sum_[s.post] += s.stored;
+    }
+  }
+  std::fill(column_scale_.begin(), column_scale_.end(), 1.0);
+  for (int i = 0; i < cols(); ++i) MarkDirty(i);
+  sums_need_refresh_ = false;
+}
+
+}  // namespace sorn

@@ -1,0 +1,143 @@
+// SynapseMatrix: the engine's storage for one weight matrix (Wee, Wei or Wie)
+// and the operations plasticity needs, each costing work in proportion to the
+// synapses it touches.
+//
+// Layout: one row per pre-synaptic neuron, so a spike of neuron j walks one
+// contiguous row. Synaptic scaling divides whole columns, which a row layout
+// cannot reach cheaply, so every column i carries a scale factor and
+//   weight(j, i) = stored(j, i) * column_scale[i].
+// A running column sum and a dirty flag per column let normalization touch
+// only the columns that changed, in O(1) each. Every kFoldInterval steps (and
+// whenever a running sum may have lost precision) the scales are folded back
+// into the stored values and the sums recomputed exactly, which bounds the
+// rounding drift; results stay within ~1e-15 of eager normalization.
+#ifndef SORN_CORE_SYNAPSE_MATRIX_H_
+#define SORN_CORE_SYNAPSE_MATRIX_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/sparse_weights.h"
+
+namespace sorn {
+
+// The exact internal representation of a SynapseMatrix, so that an exported
+// and re-imported network continues bit for bit.
+struct SynapseMatrixState {
+  SparseWeights stored;               // weight = value * column_scale[post].
+  std::vector<double> column_scale;   // cols factors, > 0.
+  std::vector<double> column_sum;     // cols running sums of the weights.
+  std::vector<uint8_t> column_dirty;  // 1: changed since last normalized.
+
+  // The weights themselves.
+  SparseWeights Weights() const;
+  // A state holding `weights` as they are: scales 1, exact sums, every
+  // column dirty (so that the next synaptic scaling normalizes it).
+  static SynapseMatrixState FromWeights(SparseWeights weights);
+};
+
+// Not thread-safe. Owned by a Network.
+class SynapseMatrix {
+ public:
+  struct Synapse {
+    int32_t post;   // post-synaptic neuron.
+    double stored;  // weight / column_scale[post].
+  };
+  // Steps between exact refolds of the column scales.
+  static constexpr int64_t kFoldInterval = 4096;
+
+  SynapseMatrix() = default;
+  // Validates shapes, ordering and values; weights must be in (0, 1] and
+  // finite. `forbid_diagonal` rejects self-connections (Wee).
+  static absl::StatusOr<SynapseMatrix> FromState(
+      const SynapseMatrixState& state, bool forbid_diagonal);
+  SynapseMatrixState ToState() const;
+  SparseWeights Weights() const;
+
+  int rows() const { return static_cast<int>(rows_.size()); }
+  int cols() const { return static_cast<int>(column_scale_.size()); }
+  int64_t nnz() const { return nnz_; }
+  const std::vector<Synapse>& row(int j) const { return rows_[j]; }
+  double column_scale(int i) const { return column_scale_[i]; }
+  double weight(const Synapse& s) const {
+    return s.stored * column_scale_[s.post];
+  }
+  // 0 where there is no synapse.
+  double WeightAt(int j, int i) const;
+  bool Contains(int j, int i) const;
+
+  // acc[post] += stored over the rows in `active`, in the given order; the
+  // drive into neuron i is then acc[i] * column_scale(i).
+  void AccumulateRows(std::span<const int32_t> active, double* acc) const {
+    for (int32_t j : active) {
+      for (const Synapse& s : rows_[j]) acc[s.post] += s.stored;
+    }
+  }
+
+  // Adds delta_for(post) to every synapse of row j where it is not 0, then
+  // prunes weights <= 0 for good and clips weights > 1 to 1 (SPEC.md STDP and
+  // iSTDP).
+  template <typename DeltaFn>
+  void UpdateRow(int j, DeltaFn delta_for);
+
+  // Adds synapse j -> i with the given weight. REQUIRES: !Contains(j, i).
+  void Insert(int j, int i, double weight);
+
+  // Synaptic scaling: divides every changed column by its sum. A column
+  // without synapses stays empty (SPEC.md: no division by zero).
+  void NormalizeColumns();
+  // Folds the scales into the stored values and recomputes the sums exactly.
+  void FoldScales();
+  // True when a running sum may have lost relative precision (a column lost
+  // almost all of its weight); callers then FoldScales().
+  bool sums_need_refresh() const { return sums_need_refresh_; }
+
+ private:
+  void MarkDirty(int i) {
+    if (!column_dirty_[i]) {
+      column_dirty_[i] = 1;
+      dirty_list_.push_back(i);
+    }
+  }
+  void AddToColumnSum(int i, double delta);
+  void RemoveFromColumn(int i, double weight);
+
+  std::vector<std::vector<Synapse>> rows_;
+  std::vector<double> column_scale_;
+  std::vector<double> column_sum_;
+  std::vector<int32_t> column_count_;
+  std::vector<uint8_t> column_dirty_;
+  std::vector<int32_t> dirty_list_;  // the columns whose flag is set.
+  int64_t nnz_ = 0;
+  bool sums_need_refresh_ = false;
+};
+
+template <typename DeltaFn>
+void SynapseMatrix::UpdateRow(int j, DeltaFn delta_for) {
+  std::vector<Synapse>& row = rows_[j];
+  size_t kept = 0;
+  for (size_t k = 0; k < row.size(); ++k) {
+    Synapse s = row[k];
+    const double delta = delta_for(s.post);
+    if (delta != 0.0) {
+      const double scale = column_scale_[s.post];
+      const double old_weight = s.stored * scale;
+      double new_weight = old_weight + delta;
+      if (new_weight <= 0.0) {
+        RemoveFromColumn(s.post, old_weight);
+        continue;
+      }
+      if (new_weight > 1.0) new_weight = 1.0;
+      s.stored = new_weight / scale;
+      AddToColumnSum(s.post, new_weight - old_weight);
+    }
+    row[kept++] = s;
+  }
+  row.resize(kept);
+}
+
+}  // namespace sorn
+
+#endif  // SORN_CORE_SYNAPSE_MATRIX_H_
