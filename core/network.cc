@@ -115,6 +115,15 @@ absl::StatusOr<Network> Network::FromState(const NetworkState& state) {
   net.random_ = Random::FromState(state.random);
   net.step_ = state.step;
 
+  if (net.wie_.nnz() == int64_t(ne) * ni) {
+    // Wie never changes, so a dense copy of a full one stays valid.
+    net.wie_dense_.resize(size_t(ne) * ni);
+    for (int j = 0; j < ne; ++j) {
+      for (const SynapseMatrix::Synapse& s : net.wie_.row(j)) {
+        net.wie_dense_[size_t(j) * ni + s.post] = net.wie_.weight(s);
+      }
+    }
+  }
   ActiveIndices(net.x_, &net.active_x_);
   ActiveIndices(net.y_, &net.active_y_);
   net.drive_ee_.assign(ne, 0.0);
@@ -195,8 +204,8 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
   const int ne = params_.ne;
   const int ni = ni_;
   if (noise && params_.noise_sd > 0.0) {
-    for (double& n : noise_e_) n = params_.noise_sd * random_.Normal();
-    for (double& n : noise_i_) n = params_.noise_sd * random_.Normal();
+    random_.FillNormal(params_.noise_sd, noise_e_.data(), noise_e_.size());
+    random_.FillNormal(params_.noise_sd, noise_i_.data(), noise_i_.size());
   } else {
     std::fill(noise_e_.begin(), noise_e_.end(), 0.0);
     std::fill(noise_i_.begin(), noise_i_.end(), 0.0);
@@ -206,32 +215,61 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
   std::fill(drive_ie_.begin(), drive_ie_.end(), 0.0);
   wee_.AccumulateRows(active_x_, drive_ee_.data());
   wei_.AccumulateRows(active_y_, drive_ei_.data());
-  wie_.AccumulateRows(active_x_, drive_ie_.data());
+  if (!wie_dense_.empty()) {
+    // Fully connected Wie (the default): contiguous rows, vectorizable.
+    for (int32_t j : active_x_) {
+      const double* row = &wie_dense_[size_t(j) * ni];
+      for (int k = 0; k < ni; ++k) drive_ie_[k] += row[k];
+    }
+  } else {
+    wie_.AccumulateRows(active_x_, drive_ie_.data());
+  }
 
   record->x.resize(ne);
   record->r.resize(ne);
   record->y.resize(ni);
-  active_x_next_.clear();
+  active_x_next_.resize(ne);
+  active_y_next_.resize(ni);
+  // Local pointers: the byte stores below could otherwise alias every member
+  // vector, forcing a reload per neuron.
+  const double* ee = drive_ee_.data();
+  const double* ei = drive_ei_.data();
+  const double* noise_e = noise_e_.data();
+  const double* te = te_.data();
+  uint8_t* x_out = record->x.data();
+  uint8_t* r_out = record->r.data();
+  uint8_t* x_next = x_next_.data();
+  int32_t* active = active_x_next_.data();
+  int num_active = 0;
+  const int nu = params_.nu;
   // Same association as the reference: ((e - i) + noise) + input - T.
   for (int i = 0; i < ne; ++i) {
-    const double recurrent = drive_ee_[i] * wee_.column_scale(i) -
-                             drive_ei_[i] * wei_.column_scale(i) +
-                             noise_e_[i];
-    const double with_input = i < params_.nu ? recurrent + input[i] : recurrent;
-    const uint8_t fired = (with_input - te_[i]) > 0.0;
-    record->r[i] = (recurrent - te_[i]) > 0.0;
-    record->x[i] = fired;
-    x_next_[i] = fired;
-    if (fired) active_x_next_.push_back(i);
+    const double recurrent = ee[i] * wee_.column_scale(i) -
+                             ei[i] * wei_.column_scale(i) + noise_e[i];
+    const double with_input = i < nu ? recurrent + input[i] : recurrent;
+    const uint8_t fired = (with_input - te[i]) > 0.0;
+    r_out[i] = (recurrent - te[i]) > 0.0;
+    x_out[i] = fired;
+    x_next[i] = fired;
+    active[num_active] = i;
+    num_active += fired;
   }
-  active_y_next_.clear();
+  active_x_next_.resize(num_active);
+  const double* ie = drive_ie_.data();
+  const double* noise_i = noise_i_.data();
+  const double* ti = ti_.data();
+  uint8_t* y_out = record->y.data();
+  uint8_t* y_next = y_next_.data();
+  int32_t* active_y = active_y_next_.data();
+  num_active = 0;
   for (int k = 0; k < ni; ++k) {
-    const uint8_t fired =
-        (drive_ie_[k] * wie_.column_scale(k) + noise_i_[k] - ti_[k]) > 0.0;
-    record->y[k] = fired;
-    y_next_[k] = fired;
-    if (fired) active_y_next_.push_back(k);
+    const uint8_t fired = (ie[k] * wie_.column_scale(k) + noise_i[k] - ti[k]) > 0.0;
+    y_out[k] = fired;
+    y_next[k] = fired;
+    active_y[num_active] = k;
+    num_active += fired;
   }
+  active_y_next_.resize(num_active);
 }
 
 void Network::ApplyPlasticity() {

@@ -75,6 +75,9 @@ class Network {
   Random random_{0};
   int64_t step_ = 0;
 
+  // Derived: a dense row-major copy of Wie when it is fully connected
+  // (Wie never changes), else empty.
+  std::vector<double> wie_dense_;
   // Derived from x_ and y_: ascending indices of the active neurons.
   std::vector<int32_t> active_x_, active_y_;
   // Scratch reused by every step; not state.

@@ -1,6 +1,7 @@
 #include "core/plasticity.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace sorn {
 
@@ -8,19 +9,26 @@ void ApplyStdp(double eta_stdp, std::span<const uint8_t> x_before,
                std::span<const uint8_t> x_after,
                std::span<const int32_t> active_before,
                std::span<const int32_t> active_after, SynapseMatrix* wee) {
-  // Only synapses whose pre-synaptic neuron fired at t or t+1 can change; walk
-  // each such row once (the two lists are ascending: merge them).
-  const double potentiation = eta_stdp * 1.0;
-  const double depression = eta_stdp * -1.0;
+  // The reference's eta * (x_i(t+1) x_j(t) - x_i(t) x_j(t+1)) has the factor
+  // -1, 0 or 1. Code each neuron as x(t) | x(t+1) << 1 and look the delta up
+  // by (pre code, post code).
+  static thread_local std::vector<uint8_t> code;
+  code.resize(x_before.size());
+  for (size_t i = 0; i < code.size(); ++i) {
+    code[i] = static_cast<uint8_t>(x_before[i] | (x_after[i] << 1));
+  }
+  double delta[4][4];
+  for (int pre = 0; pre < 4; ++pre) {
+    for (int post = 0; post < 4; ++post) {
+      const int sign = (post >> 1) * (pre & 1) - (post & 1) * (pre >> 1);
+      delta[pre][post] = sign == 0 ? 0.0 : eta_stdp * double(sign);
+    }
+  }
+  // Only rows of neurons active at t or t+1 can change; walk each such row
+  // once (both lists ascend: merge them).
   auto update_row = [&](int32_t j) {
-    const int pre_before = x_before[j];
-    const int pre_after = x_after[j];
-    wee->UpdateRow(j, [&](int32_t i) {
-      // The reference's eta * (x_i(t+1) x_j(t) - x_i(t) x_j(t+1)), whose
-      // factor is -1, 0 or 1.
-      const int sign = x_after[i] * pre_before - x_before[i] * pre_after;
-      return sign == 0 ? 0.0 : (sign > 0 ? potentiation : depression);
-    });
+    const double* by_post = delta[code[j]];
+    wee->UpdateRow</*kFewChange=*/true>(j, [&](int32_t i) { return by_post[code[i]]; });
   };
   size_t a = 0;
   size_t b = 0;
@@ -96,7 +104,7 @@ void ApplyIstdp(double eta_inhib, double mu_ip,
   const double delta[2] = {-eta_inhib * 1.0 * (1.0 - 0.0 * gain),
                            -eta_inhib * 1.0 * (1.0 - 1.0 * gain)};
   for (int32_t j : active_y_before) {
-    wei->UpdateRow(j, [&](int32_t i) { return delta[x_after[i]]; });
+    wei->UpdateRow</*kFewChange=*/false>(j, [&](int32_t i) { return delta[x_after[i]]; });
   }
 }
 

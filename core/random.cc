@@ -1,5 +1,6 @@
 #include "core/random.h"
 
+#include <bit>
 #include <cmath>
 
 namespace sorn {
@@ -37,10 +38,10 @@ struct ZigguratTables {
   }
 };
 
-const ZigguratTables& Tables() {
-  static const ZigguratTables* tables = new ZigguratTables();
-  return *tables;
-}
+// Built once at start-up (trivially destructible, so no destruction order
+// concerns); the hot path reads it without a guard check.
+const ZigguratTables kTables;
+const ZigguratTables& Tables() { return kTables; }
 
 uint64_t SplitMix64(uint64_t& x) {
   uint64_t z = (x += 0x9E3779B97F4A7C15ull);
@@ -85,6 +86,36 @@ double Random::Normal() {
     return (bits & 0x100) ? -x : x;
   }
   return NormalSlowPath(bits);
+}
+
+void Random::FillNormal(double sd, double* out, size_t n) {
+  const ZigguratTables& t = Tables();
+  // The state lives in registers for the loop; the sign is applied without a
+  // branch (it is a coin flip, so a branch would mispredict half the time).
+  uint64_t s0 = s_[0], s1 = s_[1], s2 = s_[2], s3 = s_[3];
+  for (size_t k = 0; k < n; ++k) {
+    const uint64_t bits = Rotl(s0 + s3, 23) + s0;
+    const uint64_t shifted = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= shifted;
+    s3 = Rotl(s3, 45);
+    const int layer = static_cast<int>(bits & 0xff);
+    const uint64_t magnitude = bits >> 12;
+    if (magnitude < t.k[layer]) [[likely]] {
+      const double x = static_cast<double>(magnitude) * t.w[layer];
+      const uint64_t signed_bits =
+          std::bit_cast<uint64_t>(x) ^ ((bits & 0x100) << 55);
+      out[k] = sd * std::bit_cast<double>(signed_bits);
+    } else {
+      s_ = {s0, s1, s2, s3};
+      out[k] = sd * NormalSlowPath(bits);
+      s0 = s_[0], s1 = s_[1], s2 = s_[2], s3 = s_[3];
+    }
+  }
+  s_ = {s0, s1, s2, s3};
 }
 
 double Random::NormalSlowPath(uint64_t bits) {

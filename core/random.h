@@ -7,6 +7,7 @@
 #define SORN_CORE_RANDOM_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace sorn {
@@ -43,6 +44,9 @@ class Random {
   uint64_t UniformInt(uint64_t n);
   // Standard normal N(0, 1).
   double Normal();
+  // out[k] = sd * N(0, 1) for every k; the same numbers as calling Normal()
+  // out.size() times, faster.
+  void FillNormal(double sd, double* out, size_t n);
 
  private:
   Random() = default;

@@ -8,11 +8,6 @@
 namespace sorn {
 namespace {
 
-// A running sum that falls below this fraction of its previous value in one
-// update has lost that many digits to cancellation; the matrix then asks for
-// an exact recomputation.
-constexpr double kCancellationLimit = 1e-3;
-
 // An imported running sum may differ from the recomputed one by rounding
 // only.
 constexpr double kSumTolerance = 1e-9;
@@ -65,6 +60,8 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
   SynapseMatrix m;
   m.rows_.resize(w.rows);
   m.column_scale_ = state.column_scale;
+  m.inverse_scale_.resize(cols);
+  for (size_t i = 0; i < cols; ++i) m.inverse_scale_[i] = 1.0 / m.column_scale_[i];
   m.column_count_.assign(cols, 0);
   m.column_dirty_.assign(cols, 0);
   m.dirty_list_.reserve(cols);
@@ -159,13 +156,6 @@ double SynapseMatrix::WeightAt(int j, int i) const {
   return (it != row.end() && it->post == i) ? weight(*it) : 0.0;
 }
 
-void SynapseMatrix::AddToColumnSum(int i, double delta) {
-  const double before = column_sum_[i];
-  column_sum_[i] = before + delta;
-  if (column_sum_[i] < kCancellationLimit * before) sums_need_refresh_ = true;
-  MarkDirty(i);
-}
-
 void SynapseMatrix::RemoveFromColumn(int i, double weight) {
   --nnz_;
   if (--column_count_[i] == 0) {
@@ -183,9 +173,10 @@ void SynapseMatrix::Insert(int j, int i, double weight) {
       [](const Synapse& s, int post) { return s.post < post; });
   if (column_count_[i] == 0) {
     column_scale_[i] = 1.0;
+    inverse_scale_[i] = 1.0;
     column_sum_[i] = 0.0;
   }
-  row.insert(it, Synapse{i, weight / column_scale_[i]});
+  row.insert(it, Synapse{i, weight * inverse_scale_[i]});
   ++column_count_[i];
   ++nnz_;
   AddToColumnSum(i, weight);
@@ -199,6 +190,7 @@ void SynapseMatrix::NormalizeColumns() {
       continue;
     }
     column_scale_[i] /= column_sum_[i];
+    inverse_scale_[i] = 1.0 / column_scale_[i];
     column_sum_[i] = 1.0;
   }
   dirty_list_.clear();
@@ -213,6 +205,7 @@ void SynapseMatrix::FoldScales() {
     }
   }
   std::fill(column_scale_.begin(), column_scale_.end(), 1.0);
+  std::fill(inverse_scale_.begin(), inverse_scale_.end(), 1.0);
   for (int i = 0; i < cols(); ++i) MarkDirty(i);
   sums_need_refresh_ = false;
 }

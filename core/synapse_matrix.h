@@ -47,6 +47,10 @@ class SynapseMatrix {
   };
   // Steps between exact refolds of the column scales.
   static constexpr int64_t kFoldInterval = 4096;
+  // A running sum that falls below this fraction of its previous value in one
+  // update has lost that many digits to cancellation; the matrix then asks
+  // for an exact recomputation (sums_need_refresh()).
+  static constexpr double kCancellationLimit = 1e-3;
 
   SynapseMatrix() = default;
   // Validates shapes, ordering and values; weights must be in (0, 1] and
@@ -78,8 +82,9 @@ class SynapseMatrix {
 
   // Adds delta_for(post) to every synapse of row j where it is not 0, then
   // prunes weights <= 0 for good and clips weights > 1 to 1 (SPEC.md STDP and
-  // iSTDP).
-  template <typename DeltaFn>
+  // iSTDP). kFewChange: most deltas are 0 (STDP), so first find the changed
+  // synapses without branching, then update only those.
+  template <bool kFewChange, typename DeltaFn>
   void UpdateRow(int j, DeltaFn delta_for);
 
   // Adds synapse j -> i with the given weight. REQUIRES: !Contains(j, i).
@@ -106,36 +111,59 @@ class SynapseMatrix {
 
   std::vector<std::vector<Synapse>> rows_;
   std::vector<double> column_scale_;
+  std::vector<double> inverse_scale_;  // 1 / column_scale_, kept in step.
   std::vector<double> column_sum_;
   std::vector<int32_t> column_count_;
   std::vector<uint8_t> column_dirty_;
   std::vector<int32_t> dirty_list_;  // the columns whose flag is set.
+  std::vector<uint32_t> changed_;    // UpdateRow scratch; not state.
   int64_t nnz_ = 0;
   bool sums_need_refresh_ = false;
 };
 
-template <typename DeltaFn>
+template <bool kFewChange, typename DeltaFn>
 void SynapseMatrix::UpdateRow(int j, DeltaFn delta_for) {
   std::vector<Synapse>& row = rows_[j];
-  size_t kept = 0;
-  for (size_t k = 0; k < row.size(); ++k) {
-    Synapse s = row[k];
-    const double delta = delta_for(s.post);
-    if (delta != 0.0) {
-      const double scale = column_scale_[s.post];
-      const double old_weight = s.stored * scale;
-      double new_weight = old_weight + delta;
-      if (new_weight <= 0.0) {
-        RemoveFromColumn(s.post, old_weight);
-        continue;
-      }
-      if (new_weight > 1.0) new_weight = 1.0;
-      s.stored = new_weight / scale;
-      AddToColumnSum(s.post, new_weight - old_weight);
+  size_t num_changed = row.size();
+  uint32_t* changed = nullptr;
+  if constexpr (kFewChange) {
+    // Pass 1, branch-free: where does the rule change anything?
+    if (changed_.size() < row.size()) changed_.resize(row.size());
+    changed = changed_.data();
+    num_changed = 0;
+    for (size_t k = 0; k < row.size(); ++k) {
+      changed[num_changed] = static_cast<uint32_t>(k);
+      num_changed += delta_for(row[k].post) != 0.0;
     }
-    row[kept++] = s;
   }
-  row.resize(kept);
+  bool pruned = false;
+  for (size_t c = 0; c < num_changed; ++c) {
+    Synapse& s = row[kFewChange ? changed[c] : c];
+    const double delta = delta_for(s.post);
+    if (!kFewChange && delta == 0.0) continue;
+    const double old_weight = s.stored * column_scale_[s.post];
+    double new_weight = old_weight + delta;
+    if (new_weight <= 0.0) {
+      // Pruned for good; removed from the row below.
+      RemoveFromColumn(s.post, old_weight);
+      s.stored = 0.0;
+      pruned = true;
+      continue;
+    }
+    if (new_weight > 1.0) new_weight = 1.0;
+    s.stored = new_weight * inverse_scale_[s.post];
+    AddToColumnSum(s.post, new_weight - old_weight);
+  }
+  if (pruned) {
+    std::erase_if(row, [](const Synapse& s) { return s.stored == 0.0; });
+  }
+}
+
+inline void SynapseMatrix::AddToColumnSum(int i, double delta) {
+  const double before = column_sum_[i];
+  column_sum_[i] = before + delta;
+  if (column_sum_[i] < kCancellationLimit * before) sums_need_refresh_ = true;
+  MarkDirty(i);
 }
 
 }  // namespace sorn
