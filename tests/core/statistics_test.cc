@@ -1,0 +1,141 @@
+#include "core/statistics.h"
+
+#include <cmath>
+
+#include "gtest/gtest.h"
+
+namespace sorn {
+namespace {
+
+// 6 steps x 3 neurons:
+//   t0: 1 0 0
+//   t1: 0 1 0
+//   t2: 1 1 0
+//   t3: 0 0 0
+//   t4: 1 0 0
+//   t5: 1 1 0     (neuron 2 silent)
+SpikeTrain Train() {
+  SpikeTrain s(6, 3);
+  const int on[][2] = {{0, 0}, {1, 1}, {2, 0}, {2, 1}, {4, 0}, {5, 0}, {5, 1}};
+  for (auto [t, i] : on) s.set(t, i, 1);
+  return s;
+}
+
+TEST(StatisticsTest, FiringRateNetworkCountsActiveNeuronsPerStep) {
+  EXPECT_EQ(FiringRateNetwork(Train()), (std::vector<double>{1, 1, 2, 0, 1, 2}));
+  EXPECT_TRUE(FiringRateNetwork(SpikeTrain(0, 5)).empty());
+}
+
+TEST(StatisticsTest, FiringRateNeuronBinsWithAShortLastBin) {
+  absl::StatusOr<NeuronRate> r = FiringRateNeuron(Train(), 0, 4);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->counts, (std::vector<int64_t>{2, 2}));  // t0-3, then t4-5.
+  EXPECT_DOUBLE_EQ(r->mean_per_bin, 4.0 * 4 / 6);
+  EXPECT_EQ(FiringRateNeuron(Train(), 3, 2).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FiringRateNeuron(Train(), 0, 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(FiringRateNeuron(SpikeTrain(0, 3), 0, 1).ok());
+}
+
+TEST(StatisticsTest, SmoothnessMeasures) {
+  const std::vector<double> rates = {1, 1, 2, 0, 1, 2};  // diff 0 1 -2 1 1
+  // mean diff 0.2; deviations -0.2 0.8 -2.2 0.8 0.8; var = 6.8 / 5 = 1.36.
+  EXPECT_NEAR(*ScaleDependentSmoothness(rates), std::sqrt(1.36), 1e-12);
+  EXPECT_NEAR(*ScaleIndependentSmoothness(rates), std::sqrt(1.36) / 0.2, 1e-12);
+  const std::vector<double> flat_mean = {1, 2, 1};  // diff 1 -1, mean 0.
+  EXPECT_EQ(ScaleIndependentSmoothness(flat_mean).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(ScaleDependentSmoothness(std::vector<double>{1}).ok());
+}
+
+TEST(StatisticsTest, AutocorrelationIsPearsonOfTheShiftedSeries) {
+  const std::vector<double> periodic = {0, 1, 0, 1, 0, 1, 0, 1};
+  EXPECT_NEAR(*Autocorrelation(periodic, 2), 1.0, 1e-12);
+  EXPECT_NEAR(*Autocorrelation(periodic, 1), -1.0, 1e-12);
+  // a = 1 2 3 5 (mean 2.75), b = 2 3 5 4 (mean 3.5): sum of products of
+  // deviations 4.5, sums of squares 8.75 and 5.
+  const std::vector<double> s = {1, 2, 3, 5, 4};
+  EXPECT_NEAR(*Autocorrelation(s, 1), 4.5 / std::sqrt(8.75 * 5), 1e-12);
+  EXPECT_EQ(Autocorrelation(std::vector<double>{3, 3, 3, 3}, 1).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Autocorrelation(s, 4).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Autocorrelation(s, 0).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(StatisticsTest, CorrelationMatrixHandlesSilentNeurons) {
+  absl::StatusOr<Correlation> c = CorrelationMatrix(Train());
+  ASSERT_TRUE(c.ok());
+  // Neuron 0: 1 0 1 0 1 1 (mean 2/3), neuron 1: 0 1 1 0 0 1 (mean 1/2).
+  // cov = sum((a-ma)(b-mb)) = 0; so r = 0.
+  EXPECT_NEAR(c->matrix.at(0, 1), 0.0, 1e-12);
+  EXPECT_EQ(c->matrix.at(0, 0), 1.0);
+  EXPECT_EQ(c->matrix.at(2, 2), 1.0);
+  EXPECT_EQ(c->matrix.at(2, 0), 0.0);  // silent: defined as 0, not NaN.
+  EXPECT_EQ(c->varying_neurons, 2);
+  EXPECT_NEAR(c->mean, 0.0, 1e-12);
+  SpikeTrain same(4, 2);
+  for (int t : {0, 2}) {
+    same.set(t, 0, 1);
+    same.set(t, 1, 1);
+  }
+  EXPECT_NEAR(CorrelationMatrix(same)->mean, 1.0, 1e-12);
+  EXPECT_FALSE(CorrelationMatrix(SpikeTrain(1, 3)).ok());
+  EXPECT_EQ(CorrelationMatrix(SpikeTrain(5, 3))->mean, 0.0);  // all silent.
+}
+
+TEST(StatisticsTest, SpikeTimesAndIntervals) {
+  const auto times = SpikeTimes(Train());
+  EXPECT_EQ(times[0], (std::vector<int64_t>{0, 2, 4, 5}));
+  EXPECT_EQ(times[1], (std::vector<int64_t>{1, 2, 5}));
+  EXPECT_TRUE(times[2].empty());
+  const auto isi = InterSpikeIntervals(Train());
+  EXPECT_EQ(isi[0], (std::vector<int64_t>{2, 2, 1}));
+  EXPECT_EQ(isi[1], (std::vector<int64_t>{1, 3}));
+  EXPECT_TRUE(isi[2].empty());
+}
+
+TEST(StatisticsTest, HammingDistancePerStep) {
+  SpikeTrain a = Train(), b = Train();
+  b.set(0, 0, 0);
+  b.set(0, 2, 1);
+  b.set(3, 1, 1);
+  EXPECT_EQ(*HammingDistance(a, b), (std::vector<int64_t>{2, 0, 0, 1, 0, 0}));
+  EXPECT_EQ(HammingDistance(a, SpikeTrain(6, 4)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(StatisticsTest, FanoFactorDropsTheLastPartialWindow) {
+  // Neuron 0 over windows of 2 steps: (1 0) (1 0) (1 1) -> counts 1 1 2.
+  absl::StatusOr<Fano> f = FanoFactor(Train(), 0, 2);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->windows, 3);
+  EXPECT_NEAR(f->mean, 4.0 / 3, 1e-12);
+  EXPECT_NEAR(f->variance, 2.0 / 9, 1e-12);
+  EXPECT_NEAR(f->factor, (2.0 / 9) / (4.0 / 3), 1e-12);
+  // Windows of 4: one complete window (t0-3), t4-5 dropped: count 2, var 0.
+  f = FanoFactor(Train(), 0, 4);
+  EXPECT_EQ(f->windows, 1);
+  EXPECT_EQ(f->factor, 0.0);
+  EXPECT_EQ(FanoFactor(Train(), 2, 2).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // silent.
+  EXPECT_EQ(FanoFactor(Train(), 0, 7).status().code(),
+            absl::StatusCode::kInvalidArgument);  // no complete window.
+}
+
+TEST(StatisticsTest, SpikeSourceEntropy) {
+  // Spikes: neuron 0 four, neuron 1 three: p = 4/7, 3/7.
+  const double p0 = 4.0 / 7, p1 = 3.0 / 7;
+  EXPECT_NEAR(*SpikeSourceEntropy(Train(), 3),
+              (p0 * std::log(p0) + p1 * std::log(p1)) / std::log(1.0 / 3), 1e-12);
+  SpikeTrain uniform(1, 4);
+  for (int i = 0; i < 4; ++i) uniform.set(0, i, 1);
+  EXPECT_NEAR(*SpikeSourceEntropy(uniform, 4), 1.0, 1e-12);
+  EXPECT_EQ(SpikeSourceEntropy(SpikeTrain(3, 3), 3).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(SpikeSourceEntropy(Train(), 1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace sorn

@@ -1,0 +1,144 @@
+#include "core/synapse_matrix.h"
+
+#include <cmath>
+
+#include "gtest/gtest.h"
+
+namespace sorn {
+namespace {
+
+// 3 x 3 (no diagonal):      col0  col1  col2
+//   row 0                    -    0.2   0.5
+//   row 1                   0.6    -    0.5
+//   row 2                   0.4   0.8    -
+SynapseMatrix Small() {
+  DenseMatrix d(3, 3);
+  d.at(0, 1) = 0.2;
+  d.at(0, 2) = 0.5;
+  d.at(1, 0) = 0.6;
+  d.at(1, 2) = 0.5;
+  d.at(2, 0) = 0.4;
+  d.at(2, 1) = 0.8;
+  return *SynapseMatrix::FromState(
+      SynapseMatrixState::FromWeights(SparseWeights::FromDense(d)), true);
+}
+
+TEST(SynapseMatrixTest, LazyNormalizationEqualsEager) {
+  SynapseMatrix m = Small();
+  // Column 1 gets +0.5 on 0 -> 1: 0.7 and 0.8, sum 1.5.
+  m.UpdateRow<true>(0, [](int32_t i) { return i == 1 ? 0.5 : 0.0; });
+  m.NormalizeColumns();
+  EXPECT_NEAR(m.WeightAt(0, 1), 0.7 / 1.5, 1e-15);
+  EXPECT_NEAR(m.WeightAt(2, 1), 0.8 / 1.5, 1e-15);
+  EXPECT_NEAR(m.WeightAt(0, 2), 0.5, 1e-15);
+  EXPECT_NEAR(m.WeightAt(1, 0), 0.6, 1e-15);
+  // The stored value of 2 -> 1 was never written: only its column scale moved.
+  EXPECT_DOUBLE_EQ(m.row(2)[1].stored, 0.8);
+  EXPECT_NEAR(m.column_scale(1), 1 / 1.5, 1e-15);
+}
+
+TEST(SynapseMatrixTest, PrunesAtZeroAndClipsAtOne) {
+  SynapseMatrix m = Small();
+  m.UpdateRow<false>(0, [](int32_t i) { return i == 1 ? -0.2 : 0.7; });
+  EXPECT_FALSE(m.Contains(0, 1));           // 0.2 - 0.2 = 0: pruned.
+  EXPECT_DOUBLE_EQ(m.WeightAt(0, 2), 1.0);  // 0.5 + 0.7 clipped to 1.
+  EXPECT_EQ(m.nnz(), 5);
+  m.NormalizeColumns();
+  EXPECT_NEAR(m.WeightAt(2, 1), 1.0, 1e-15);  // alone in its column.
+  EXPECT_NEAR(m.WeightAt(0, 2), 1.0 / 1.5, 1e-15);
+}
+
+TEST(SynapseMatrixTest, EmptyColumnStaysEmptyWithoutNaN) {
+  SynapseMatrix m = Small();
+  m.UpdateRow<false>(1, [](int32_t i) { return i == 0 ? -1.0 : 0.0; });
+  m.UpdateRow<false>(2, [](int32_t i) { return i == 0 ? -1.0 : 0.0; });
+  m.NormalizeColumns();
+  EXPECT_EQ(m.nnz(), 4);
+  SynapseMatrixState s = m.ToState();
+  EXPECT_EQ(s.column_sum[0], 0.0);
+  for (double w : m.Weights().value) EXPECT_TRUE(std::isfinite(w));
+  // A new synapse into the empty column is normalized to 1.
+  m.Insert(1, 0, 0.001);
+  m.NormalizeColumns();
+  EXPECT_DOUBLE_EQ(m.WeightAt(1, 0), 1.0);
+}
+
+TEST(SynapseMatrixTest, InsertKeepsRowsSorted) {
+  SynapseMatrix m = Small();
+  m.UpdateRow<false>(0, [](int32_t i) { return i == 1 ? -1.0 : 0.0; });
+  m.Insert(0, 1, 0.001);
+  ASSERT_EQ(m.row(0).size(), 2u);
+  EXPECT_EQ(m.row(0)[0].post, 1);
+  EXPECT_EQ(m.row(0)[1].post, 2);
+  EXPECT_DOUBLE_EQ(m.WeightAt(0, 1), 0.001);
+}
+
+TEST(SynapseMatrixTest, FoldKeepsWeightsAndResetsScales) {
+  SynapseMatrix m = Small();
+  m.UpdateRow<false>(2, [](int32_t) { return 0.1; });
+  m.NormalizeColumns();
+  const SparseWeights before = m.Weights();
+  m.FoldScales();
+  const SparseWeights after = m.Weights();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(m.column_scale(i), 1.0);
+  for (size_t k = 0; k < before.value.size(); ++k) {
+    EXPECT_NEAR(before.value[k], after.value[k], 1e-16);
+  }
+}
+
+TEST(SynapseMatrixTest, StateRoundTripIsExact) {
+  SynapseMatrix m = Small();
+  m.UpdateRow<true>(0, [](int32_t i) { return i == 2 ? 0.3 : 0.0; });
+  m.NormalizeColumns();
+  m.UpdateRow<true>(1, [](int32_t i) { return i == 0 ? 0.01 : 0.0; });
+  const SynapseMatrixState s = m.ToState();
+  absl::StatusOr<SynapseMatrix> back = SynapseMatrix::FromState(s, true);
+  ASSERT_TRUE(back.ok()) << back.status();
+  const SynapseMatrixState t = back->ToState();
+  EXPECT_EQ(s.stored.value, t.stored.value);
+  EXPECT_EQ(s.stored.post, t.stored.post);
+  EXPECT_EQ(s.column_scale, t.column_scale);
+  EXPECT_EQ(s.column_sum, t.column_sum);
+  EXPECT_EQ(s.column_dirty, t.column_dirty);
+}
+
+TEST(SynapseMatrixTest, ImportRejectsBadStates) {
+  const SynapseMatrixState good = Small().ToState();
+  auto expect_bad = [](SynapseMatrixState s, const char* what) {
+    absl::StatusOr<SynapseMatrix> m = SynapseMatrix::FromState(s, true);
+    EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument) << what;
+  };
+  SynapseMatrixState s = good;
+  s.stored.post[0] = 0;  // 0 -> 0.
+  expect_bad(s, "self-connection");
+  s = good;
+  s.stored.post[0] = 7;
+  expect_bad(s, "index out of range");
+  s = good;
+  s.stored.value[0] = -0.1;
+  expect_bad(s, "negative weight");
+  s = good;
+  s.stored.value[0] = std::nan("");
+  expect_bad(s, "NaN weight");
+  s = good;
+  s.stored.value[0] = 1.5;
+  expect_bad(s, "weight above 1");
+  s = good;
+  s.column_scale[1] = 0.0;
+  expect_bad(s, "zero scale");
+  s = good;
+  s.column_sum[2] = 7.0;
+  expect_bad(s, "inconsistent column sum");
+  s = good;
+  s.stored.row_start[1] = 5;
+  expect_bad(s, "bad row_start");
+  s = good;
+  std::swap(s.stored.post[0], s.stored.post[1]);
+  expect_bad(s, "unsorted row");
+  s = good;
+  s.column_dirty.pop_back();
+  expect_bad(s, "short column vectors");
+}
+
+}  // namespace
+}  // namespace sorn
