@@ -18,17 +18,22 @@ void ApplyStdp(double eta_stdp, std::span<const uint8_t> x_before,
     code[i] = static_cast<uint8_t>(x_before[i] | (x_after[i] << 1));
   }
   double delta[4][4];
+  uint8_t changes[4][4];
   for (int pre = 0; pre < 4; ++pre) {
     for (int post = 0; post < 4; ++post) {
       const int sign = (post >> 1) * (pre & 1) - (post & 1) * (pre >> 1);
       delta[pre][post] = sign == 0 ? 0.0 : eta_stdp * double(sign);
+      changes[pre][post] = sign != 0 && eta_stdp != 0.0;
     }
   }
   // Only rows of neurons active at t or t+1 can change; walk each such row
   // once (both lists ascend: merge them).
   auto update_row = [&](int32_t j) {
     const double* by_post = delta[code[j]];
-    wee->UpdateRow</*kFewChange=*/true>(j, [&](int32_t i) { return by_post[code[i]]; });
+    const uint8_t* changes_by_post = changes[code[j]];
+    wee->UpdateRowWhere(
+        j, [&](int32_t i) { return changes_by_post[code[i]]; },
+        [&](int32_t i) { return by_post[code[i]]; });
   };
   size_t a = 0;
   size_t b = 0;
@@ -104,7 +109,7 @@ void ApplyIstdp(double eta_inhib, double mu_ip,
   const double delta[2] = {-eta_inhib * 1.0 * (1.0 - 0.0 * gain),
                            -eta_inhib * 1.0 * (1.0 - 1.0 * gain)};
   for (int32_t j : active_y_before) {
-    wei->UpdateRow</*kFewChange=*/false>(j, [&](int32_t i) { return delta[x_after[i]]; });
+    wei->UpdateRow(j, [&](int32_t i) { return delta[x_after[i]]; });
   }
 }
 

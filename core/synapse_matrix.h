@@ -82,10 +82,14 @@ class SynapseMatrix {
 
   // Adds delta_for(post) to every synapse of row j where it is not 0, then
   // prunes weights <= 0 for good and clips weights > 1 to 1 (SPEC.md STDP and
-  // iSTDP). kFewChange: most deltas are 0 (STDP), so first find the changed
-  // synapses without branching, then update only those.
-  template <bool kFewChange, typename DeltaFn>
+  // iSTDP).
+  template <typename DeltaFn>
   void UpdateRow(int j, DeltaFn delta_for);
+  // The same where only the synapses with changes(post) == 1 (0 or 1, cheap
+  // to compute) have a nonzero delta: they are found in a branch-free first
+  // pass, so rows where few synapses change (STDP) cost little.
+  template <typename ChangesFn, typename DeltaFn>
+  void UpdateRowWhere(int j, ChangesFn changes, DeltaFn delta_for);
 
   // Adds synapse j -> i with the given weight. REQUIRES: !Contains(j, i).
   void Insert(int j, int i, double weight);
@@ -106,6 +110,9 @@ class SynapseMatrix {
       dirty_list_.push_back(i);
     }
   }
+  // Adds `delta` to synapse s; returns false if that pruned it
+  // (its stored value is then 0 and the caller must erase it).
+  bool ApplyDelta(Synapse& s, double delta);
   void AddToColumnSum(int i, double delta);
   void RemoveFromColumn(int i, double weight);
 
@@ -121,38 +128,48 @@ class SynapseMatrix {
   bool sums_need_refresh_ = false;
 };
 
-template <bool kFewChange, typename DeltaFn>
+inline bool SynapseMatrix::ApplyDelta(Synapse& s, double delta) {
+  const double old_weight = s.stored * column_scale_[s.post];
+  double new_weight = old_weight + delta;
+  if (new_weight <= 0.0) {
+    RemoveFromColumn(s.post, old_weight);
+    s.stored = 0.0;
+    return false;
+  }
+  if (new_weight > 1.0) new_weight = 1.0;
+  s.stored = new_weight * inverse_scale_[s.post];
+  AddToColumnSum(s.post, new_weight - old_weight);
+  return true;
+}
+
+template <typename DeltaFn>
 void SynapseMatrix::UpdateRow(int j, DeltaFn delta_for) {
   std::vector<Synapse>& row = rows_[j];
-  size_t num_changed = row.size();
-  uint32_t* changed = nullptr;
-  if constexpr (kFewChange) {
-    // Pass 1, branch-free: where does the rule change anything?
-    if (changed_.size() < row.size()) changed_.resize(row.size());
-    changed = changed_.data();
-    num_changed = 0;
-    for (size_t k = 0; k < row.size(); ++k) {
-      changed[num_changed] = static_cast<uint32_t>(k);
-      num_changed += delta_for(row[k].post) != 0.0;
-    }
+  bool pruned = false;
+  for (Synapse& s : row) {
+    const double delta = delta_for(s.post);
+    if (delta != 0.0) pruned |= !ApplyDelta(s, delta);
+  }
+  if (pruned) {
+    std::erase_if(row, [](const Synapse& s) { return s.stored == 0.0; });
+  }
+}
+
+template <typename ChangesFn, typename DeltaFn>
+void SynapseMatrix::UpdateRowWhere(int j, ChangesFn changes,
+                                   DeltaFn delta_for) {
+  std::vector<Synapse>& row = rows_[j];
+  if (changed_.size() < row.size()) changed_.resize(row.size());
+  uint32_t* changed = changed_.data();
+  size_t num_changed = 0;
+  for (size_t k = 0; k < row.size(); ++k) {
+    changed[num_changed] = static_cast<uint32_t>(k);
+    num_changed += changes(row[k].post);
   }
   bool pruned = false;
   for (size_t c = 0; c < num_changed; ++c) {
-    Synapse& s = row[kFewChange ? changed[c] : c];
-    const double delta = delta_for(s.post);
-    if (!kFewChange && delta == 0.0) continue;
-    const double old_weight = s.stored * column_scale_[s.post];
-    double new_weight = old_weight + delta;
-    if (new_weight <= 0.0) {
-      // Pruned for good; removed from the row below.
-      RemoveFromColumn(s.post, old_weight);
-      s.stored = 0.0;
-      pruned = true;
-      continue;
-    }
-    if (new_weight > 1.0) new_weight = 1.0;
-    s.stored = new_weight * inverse_scale_[s.post];
-    AddToColumnSum(s.post, new_weight - old_weight);
+    Synapse& s = row[changed[c]];
+    pruned |= !ApplyDelta(s, delta_for(s.post));
   }
   if (pruned) {
     std::erase_if(row, [](const Synapse& s) { return s.stored == 0.0; });

@@ -26,7 +26,7 @@ SynapseMatrix Small() {
 TEST(SynapseMatrixTest, LazyNormalizationEqualsEager) {
   SynapseMatrix m = Small();
   // Column 1 gets +0.5 on 0 -> 1: 0.7 and 0.8, sum 1.5.
-  m.UpdateRow<true>(0, [](int32_t i) { return i == 1 ? 0.5 : 0.0; });
+  m.UpdateRow(0, [](int32_t i) { return i == 1 ? 0.5 : 0.0; });
   m.NormalizeColumns();
   EXPECT_NEAR(m.WeightAt(0, 1), 0.7 / 1.5, 1e-15);
   EXPECT_NEAR(m.WeightAt(2, 1), 0.8 / 1.5, 1e-15);
@@ -39,7 +39,7 @@ TEST(SynapseMatrixTest, LazyNormalizationEqualsEager) {
 
 TEST(SynapseMatrixTest, PrunesAtZeroAndClipsAtOne) {
   SynapseMatrix m = Small();
-  m.UpdateRow<false>(0, [](int32_t i) { return i == 1 ? -0.2 : 0.7; });
+  m.UpdateRow(0, [](int32_t i) { return i == 1 ? -0.2 : 0.7; });
   EXPECT_FALSE(m.Contains(0, 1));           // 0.2 - 0.2 = 0: pruned.
   EXPECT_DOUBLE_EQ(m.WeightAt(0, 2), 1.0);  // 0.5 + 0.7 clipped to 1.
   EXPECT_EQ(m.nnz(), 5);
@@ -50,8 +50,8 @@ TEST(SynapseMatrixTest, PrunesAtZeroAndClipsAtOne) {
 
 TEST(SynapseMatrixTest, EmptyColumnStaysEmptyWithoutNaN) {
   SynapseMatrix m = Small();
-  m.UpdateRow<false>(1, [](int32_t i) { return i == 0 ? -1.0 : 0.0; });
-  m.UpdateRow<false>(2, [](int32_t i) { return i == 0 ? -1.0 : 0.0; });
+  m.UpdateRow(1, [](int32_t i) { return i == 0 ? -1.0 : 0.0; });
+  m.UpdateRow(2, [](int32_t i) { return i == 0 ? -1.0 : 0.0; });
   m.NormalizeColumns();
   EXPECT_EQ(m.nnz(), 4);
   SynapseMatrixState s = m.ToState();
@@ -65,7 +65,7 @@ TEST(SynapseMatrixTest, EmptyColumnStaysEmptyWithoutNaN) {
 
 TEST(SynapseMatrixTest, InsertKeepsRowsSorted) {
   SynapseMatrix m = Small();
-  m.UpdateRow<false>(0, [](int32_t i) { return i == 1 ? -1.0 : 0.0; });
+  m.UpdateRow(0, [](int32_t i) { return i == 1 ? -1.0 : 0.0; });
   m.Insert(0, 1, 0.001);
   ASSERT_EQ(m.row(0).size(), 2u);
   EXPECT_EQ(m.row(0)[0].post, 1);
@@ -75,7 +75,7 @@ TEST(SynapseMatrixTest, InsertKeepsRowsSorted) {
 
 TEST(SynapseMatrixTest, FoldKeepsWeightsAndResetsScales) {
   SynapseMatrix m = Small();
-  m.UpdateRow<false>(2, [](int32_t) { return 0.1; });
+  m.UpdateRow(2, [](int32_t) { return 0.1; });
   m.NormalizeColumns();
   const SparseWeights before = m.Weights();
   m.FoldScales();
@@ -88,9 +88,9 @@ TEST(SynapseMatrixTest, FoldKeepsWeightsAndResetsScales) {
 
 TEST(SynapseMatrixTest, StateRoundTripIsExact) {
   SynapseMatrix m = Small();
-  m.UpdateRow<true>(0, [](int32_t i) { return i == 2 ? 0.3 : 0.0; });
+  m.UpdateRow(0, [](int32_t i) { return i == 2 ? 0.3 : 0.0; });
   m.NormalizeColumns();
-  m.UpdateRow<true>(1, [](int32_t i) { return i == 0 ? 0.01 : 0.0; });
+  m.UpdateRow(1, [](int32_t i) { return i == 0 ? 0.01 : 0.0; });
   const SynapseMatrixState s = m.ToState();
   absl::StatusOr<SynapseMatrix> back = SynapseMatrix::FromState(s, true);
   ASSERT_TRUE(back.ok()) << back.status();
