@@ -132,6 +132,7 @@ absl::StatusOr<Network> Network::FromState(const NetworkState& state) {
   net.noise_e_.assign(ne, 0.0);
   net.noise_i_.assign(ni, 0.0);
   net.x_next_.assign(ne, 0);
+  net.stdp_code_.assign(ne, 0);
   net.y_next_.assign(ni, 0);
   net.active_x_.reserve(ne);
   net.active_y_.reserve(ni);
@@ -236,6 +237,10 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
   const double* ei = drive_ei_.data();
   const double* noise_e = noise_e_.data();
   const double* te = te_.data();
+  const double* ee_scale = wee_.column_scales();
+  const double* ei_scale = wei_.column_scales();
+  const uint8_t* x_now = x_.data();
+  uint8_t* code = stdp_code_.data();
   uint8_t* x_out = record->x.data();
   uint8_t* r_out = record->r.data();
   uint8_t* x_next = x_next_.data();
@@ -244,18 +249,20 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
   const int nu = params_.nu;
   // Same association as the reference: ((e - i) + noise) + input - T.
   for (int i = 0; i < ne; ++i) {
-    const double recurrent = ee[i] * wee_.column_scale(i) -
-                             ei[i] * wei_.column_scale(i) + noise_e[i];
+    const double recurrent = ee[i] * ee_scale[i] - ei[i] * ei_scale[i] +
+                             noise_e[i];
     const double with_input = i < nu ? recurrent + input[i] : recurrent;
     const uint8_t fired = (with_input - te[i]) > 0.0;
     r_out[i] = (recurrent - te[i]) > 0.0;
     x_out[i] = fired;
     x_next[i] = fired;
+    code[i] = StdpCode(x_now[i], fired);
     active[num_active] = i;
     num_active += fired;
   }
   active_x_next_.resize(num_active);
   const double* ie = drive_ie_.data();
+  const double* ie_scale = wie_.column_scales();
   const double* noise_i = noise_i_.data();
   const double* ti = ti_.data();
   uint8_t* y_out = record->y.data();
@@ -263,7 +270,7 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
   int32_t* active_y = active_y_next_.data();
   num_active = 0;
   for (int k = 0; k < ni; ++k) {
-    const uint8_t fired = (ie[k] * wie_.column_scale(k) + noise_i[k] - ti[k]) > 0.0;
+    const uint8_t fired = (ie[k] * ie_scale[k] + noise_i[k] - ti[k]) > 0.0;
     y_out[k] = fired;
     y_next[k] = fired;
     active_y[num_active] = k;
@@ -274,7 +281,7 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
 
 void Network::ApplyPlasticity() {
   if (!frozen_.Contains(Mechanism::kStdp)) {
-    ApplyStdp(params_.eta_stdp, x_, x_next_, active_x_, active_x_next_, &wee_);
+    ApplyStdp(params_.eta_stdp, stdp_code_, active_x_, active_x_next_, &wee_);
   }
   if (!frozen_.Contains(Mechanism::kIp)) {
     ApplyIntrinsicPlasticity(params_.eta_ip, h_ip_, params_.te_min,

@@ -83,6 +83,7 @@ class Network {
   // Scratch reused by every step; not state.
   std::vector<double> drive_ee_, drive_ei_, drive_ie_, noise_e_, noise_i_;
   std::vector<uint8_t> x_next_, y_next_;
+  std::vector<uint8_t> stdp_code_;  // StdpCode(x(t), x(t+1)) per neuron.
   std::vector<int32_t> active_x_next_, active_y_next_;
 };
 

@@ -1,22 +1,14 @@
 #include "core/plasticity.h"
 
 #include <algorithm>
-#include <vector>
 
 namespace sorn {
 
-void ApplyStdp(double eta_stdp, std::span<const uint8_t> x_before,
-               std::span<const uint8_t> x_after,
+void ApplyStdp(double eta_stdp, std::span<const uint8_t> code,
                std::span<const int32_t> active_before,
                std::span<const int32_t> active_after, SynapseMatrix* wee) {
   // The reference's eta * (x_i(t+1) x_j(t) - x_i(t) x_j(t+1)) has the factor
-  // -1, 0 or 1. Code each neuron as x(t) | x(t+1) << 1 and look the delta up
-  // by (pre code, post code).
-  static thread_local std::vector<uint8_t> code;
-  code.resize(x_before.size());
-  for (size_t i = 0; i < code.size(); ++i) {
-    code[i] = static_cast<uint8_t>(x_before[i] | (x_after[i] << 1));
-  }
+  // -1, 0 or 1: look the delta up by (pre code, post code).
   double delta[4][4];
   uint8_t changes[4][4];
   for (int pre = 0; pre < 4; ++pre) {

@@ -15,11 +15,16 @@ namespace sorn {
 
 // STDP on Wee: w(j,i) += eta * (x_i(t+1) x_j(t) - x_i(t) x_j(t+1)) on
 // existing synapses, then prune <= 0 and clip > 1.
-// `active_before` / `active_after`: ascending indices of x(t) / x(t+1) == 1.
-void ApplyStdp(double eta_stdp, std::span<const uint8_t> x_before,
-               std::span<const uint8_t> x_after,
+// `code[i]` = x_i(t) | x_i(t+1) << 1 (see StdpCode); `active_before` /
+// `active_after`: ascending indices of x(t) / x(t+1) == 1.
+void ApplyStdp(double eta_stdp, std::span<const uint8_t> code,
                std::span<const int32_t> active_before,
                std::span<const int32_t> active_after, SynapseMatrix* wee);
+
+// The per-neuron code ApplyStdp reads: activity before and after the step.
+inline uint8_t StdpCode(uint8_t before, uint8_t after) {
+  return static_cast<uint8_t>(before | (after << 1));
+}
 
 // IP: te += eta_ip * (x(t+1) - h_ip), clamped to [te_min, te_max].
 void ApplyIntrinsicPlasticity(double eta_ip, double h_ip, double te_min,

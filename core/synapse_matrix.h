@@ -65,6 +65,7 @@ class SynapseMatrix {
   int64_t nnz() const { return nnz_; }
   const std::vector<Synapse>& row(int j) const { return rows_[j]; }
   double column_scale(int i) const { return column_scale_[i]; }
+  const double* column_scales() const { return column_scale_.data(); }
   double weight(const Synapse& s) const {
     return s.stored * column_scale_[s.post];
   }
