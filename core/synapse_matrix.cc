@@ -8,9 +8,10 @@
 namespace sorn {
 namespace {
 
-// An imported running sum may differ from the recomputed one by rounding
-// only.
+// An imported running sum may differ from the recomputed one, and an inverse
+// scale from 1 / scale, by rounding only.
 constexpr double kSumTolerance = 1e-9;
+constexpr double kInverseTolerance = 1e-9;
 
 absl::Status CheckShape(const SparseWeights& w) {
   if (w.rows < 0 || w.cols < 0) {
@@ -37,6 +38,7 @@ SparseWeights SynapseMatrixState::Weights() const {
 SynapseMatrixState SynapseMatrixState::FromWeights(SparseWeights weights) {
   SynapseMatrixState state;
   state.column_scale.assign(weights.cols, 1.0);
+  state.column_inverse_scale.assign(weights.cols, 1.0);
   state.column_sum.assign(weights.cols, 0.0);
   state.column_dirty.assign(weights.cols, 1);
   for (size_t k = 0; k < weights.value.size(); ++k) {
@@ -51,17 +53,17 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
   const SparseWeights& w = state.stored;
   if (absl::Status s = CheckShape(w); !s.ok()) return s;
   const size_t cols = size_t(w.cols);
-  if (state.column_scale.size() != cols || state.column_sum.size() != cols ||
-      state.column_dirty.size() != cols) {
+  if (state.column_scale.size() != cols ||
+      state.column_inverse_scale.size() != cols ||
+      state.column_sum.size() != cols || state.column_dirty.size() != cols) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "column_scale, column_sum and column_dirty must have ", cols,
-        " entries"));
+        "column_scale, column_inverse_scale, column_sum and column_dirty must "
+        "have ", cols, " entries"));
   }
   SynapseMatrix m;
   m.rows_.resize(w.rows);
   m.column_scale_ = state.column_scale;
-  m.inverse_scale_.resize(cols);
-  for (size_t i = 0; i < cols; ++i) m.inverse_scale_[i] = 1.0 / m.column_scale_[i];
+  m.inverse_scale_ = state.column_inverse_scale;
   m.column_count_.assign(cols, 0);
   m.column_dirty_.assign(cols, 0);
   m.dirty_list_.reserve(cols);
@@ -71,6 +73,11 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
     if (!std::isfinite(scale) || scale <= 0.0) {
       return absl::InvalidArgumentError(
           absl::StrCat("column_scale[", i, "] must be finite and > 0"));
+    }
+    const double inverse = state.column_inverse_scale[i];
+    if (!(std::abs(scale * inverse - 1.0) <= kInverseTolerance)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column_inverse_scale[", i, "] is not 1 / column_scale[", i, "]"));
     }
   }
   for (int j = 0; j < w.rows; ++j) {
@@ -133,6 +140,7 @@ SynapseMatrixState SynapseMatrix::ToState() const {
     w.row_start.push_back(w.nnz());
   }
   state.column_scale = column_scale_;
+  state.column_inverse_scale = inverse_scale_;
   state.column_sum = column_sum_;
   state.column_dirty = column_dirty_;
   return state;
@@ -189,8 +197,11 @@ void SynapseMatrix::NormalizeColumns() {
       column_sum_[i] = 0.0;
       continue;
     }
-    column_scale_[i] /= column_sum_[i];
-    inverse_scale_[i] = 1.0 / column_scale_[i];
+    // One division per column (divisions dominate this loop): the scale is
+    // multiplied by 1 / sum, its inverse by the sum.
+    const double reciprocal = 1.0 / column_sum_[i];
+    column_scale_[i] *= reciprocal;
+    inverse_scale_[i] *= column_sum_[i];
     column_sum_[i] = 1.0;
   }
   dirty_list_.clear();

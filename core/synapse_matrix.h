@@ -28,6 +28,10 @@ namespace sorn {
 struct SynapseMatrixState {
   SparseWeights stored;               // weight = value * column_scale[post].
   std::vector<double> column_scale;   // cols factors, > 0.
+  // cols: 1 / column_scale as the engine keeps it (updated by multiplication,
+  // so it may differ from a fresh division in the last bits; kept so that a
+  // restored network continues bit for bit).
+  std::vector<double> column_inverse_scale;
   std::vector<double> column_sum;     // cols running sums of the weights.
   std::vector<uint8_t> column_dirty;  // 1: changed since last normalized.
 
@@ -119,7 +123,7 @@ class SynapseMatrix {
 
   std::vector<std::vector<Synapse>> rows_;
   std::vector<double> column_scale_;
-  std::vector<double> inverse_scale_;  // 1 / column_scale_, kept in step.
+  std::vector<double> inverse_scale_;  // ~1 / column_scale_, kept in step.
   std::vector<double> column_sum_;
   std::vector<int32_t> column_count_;
   std::vector<uint8_t> column_dirty_;

@@ -40,6 +40,7 @@ void ExpectSameState(const NetworkState& a, const NetworkState& b) {
     EXPECT_EQ(m->stored.post, n->stored.post);
     EXPECT_EQ(m->stored.value, n->stored.value);  // bit for bit.
     EXPECT_EQ(m->column_scale, n->column_scale);
+    EXPECT_EQ(m->column_inverse_scale, n->column_inverse_scale);
     EXPECT_EQ(m->column_sum, n->column_sum);
   }
 }
@@ -175,6 +176,7 @@ TEST(NetworkTest, ExportImportMidRunContinuesBitForBit) {
   RunSteps(*twin, 2500, 1, StepOptions());
   absl::StatusOr<Network> restored = Network::FromState(twin->ExportState());
   ASSERT_TRUE(restored.ok()) << restored.status();
+  ExpectSameState(twin->ExportState(), restored->ExportState());  // round trip.
   std::vector<StepRecord> a, b;
   RunSteps(*twin, 3000, 2, StepOptions(), &a);
   RunSteps(*restored, 3000, 2, StepOptions(), &b);

@@ -137,5 +137,30 @@ TEST(StatisticsTest, SpikeSourceEntropy) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(StatisticsTest, EmptyTrainsGiveDefinedResultsOrErrors) {
+  for (const SpikeTrain& empty : {SpikeTrain(0, 4), SpikeTrain(5, 0)}) {
+    EXPECT_EQ(FiringRateNetwork(empty).size(), size_t(empty.steps));
+    EXPECT_FALSE(FiringRateNeuron(empty, 0, 1).ok());
+    EXPECT_EQ(SpikeTimes(empty).size(), size_t(empty.neurons));
+    EXPECT_EQ(InterSpikeIntervals(empty).size(), size_t(empty.neurons));
+    EXPECT_EQ(HammingDistance(empty, empty)->size(), size_t(empty.steps));
+    EXPECT_FALSE(FanoFactor(empty, 0, 1).ok());
+    EXPECT_EQ(SpikeSourceEntropy(empty, 4).status().code(),
+              absl::StatusCode::kFailedPrecondition);
+    const std::vector<double> rates = FiringRateNetwork(empty);
+    if (rates.size() >= 2) {
+      EXPECT_EQ(*ScaleDependentSmoothness(rates), 0.0);  // all zero.
+      EXPECT_FALSE(ScaleIndependentSmoothness(rates).ok());
+    } else {
+      EXPECT_FALSE(ScaleDependentSmoothness(rates).ok());
+    }
+  }
+  EXPECT_FALSE(CorrelationMatrix(SpikeTrain(0, 4)).ok());
+  absl::StatusOr<Correlation> none = CorrelationMatrix(SpikeTrain(5, 0));
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->mean, 0.0);
+  EXPECT_EQ(none->matrix.rows, 0);
+}
+
 }  // namespace
 }  // namespace sorn

@@ -98,6 +98,7 @@ TEST(SynapseMatrixTest, StateRoundTripIsExact) {
   EXPECT_EQ(s.stored.value, t.stored.value);
   EXPECT_EQ(s.stored.post, t.stored.post);
   EXPECT_EQ(s.column_scale, t.column_scale);
+  EXPECT_EQ(s.column_inverse_scale, t.column_inverse_scale);
   EXPECT_EQ(s.column_sum, t.column_sum);
   EXPECT_EQ(s.column_dirty, t.column_dirty);
 }
@@ -126,6 +127,9 @@ TEST(SynapseMatrixTest, ImportRejectsBadStates) {
   s = good;
   s.column_scale[1] = 0.0;
   expect_bad(s, "zero scale");
+  s = good;
+  s.column_inverse_scale[0] = 2.0;
+  expect_bad(s, "inverse scale not 1 / scale");
   s = good;
   s.column_sum[2] = 7.0;
   expect_bad(s, "inconsistent column sum");
