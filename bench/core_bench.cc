@@ -43,7 +43,8 @@ sorn::Params BenchParams(int ne) {
 void RunSteps(benchmark::State& state, sorn::Phase phase) {
   const int ne = static_cast<int>(state.range(0));
   const int warmup = ne >= 100000 ? 1000 : 3000;
-  absl::StatusOr<sorn::Network> net = sorn::Network::Create(BenchParams(ne), 42);
+  absl::StatusOr<sorn::Network> net =
+      sorn::Network::Create(BenchParams(ne), 42);
   if (!net.ok()) {
     state.SkipWithError(std::string(net.status().message()).c_str());
     return;
@@ -78,8 +79,8 @@ void BM_StepTraining(benchmark::State& state) {
   RunSteps(state, sorn::Phase::kTraining);
 }
 
-BENCHMARK(BM_Step)->Arg(200)->Arg(1000)->Arg(10000)->Arg(100000)
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Step)->Arg(200)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(
+    benchmark::kMicrosecond);
 BENCHMARK(BM_StepTraining)->Arg(200)->Arg(1000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

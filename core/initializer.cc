@@ -37,7 +37,9 @@ std::vector<int32_t> SampleDistinct(int n, int k, int exclude, Random& random,
   k = std::min(k, pool);
   std::vector<int32_t> picked;
   picked.reserve(k);
-  auto to_index = [&](int p) { return (exclude >= 0 && p >= exclude) ? p + 1 : p; };
+  auto to_index = [&](int p) {
+    return (exclude >= 0 && p >= exclude) ? p + 1 : p;
+  };
   if (2 * k <= pool) {
     // Few picks: rejection with a reusable marker array.
     while (int(picked.size()) < k) {
@@ -107,10 +109,12 @@ void RepairEmptyColumns(int rows, int cols, bool no_diagonal, Random& random,
 }
 
 // Sorts into rows, divides every column by its sum, and wraps the result.
-SynapseMatrixState Normalized(int rows, int cols, std::vector<Triplet> triplets) {
-  std::sort(triplets.begin(), triplets.end(), [](const Triplet& a, const Triplet& b) {
-    return a.pre != b.pre ? a.pre < b.pre : a.post < b.post;
-  });
+SynapseMatrixState Normalized(int rows, int cols,
+                              std::vector<Triplet> triplets) {
+  std::sort(triplets.begin(), triplets.end(),
+            [](const Triplet& a, const Triplet& b) {
+              return a.pre != b.pre ? a.pre < b.pre : a.post < b.post;
+            });
   std::vector<double> sum(cols, 0.0);
   for (const Triplet& t : triplets) sum[t.post] += t.weight;
   SparseWeights w;

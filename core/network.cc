@@ -25,8 +25,8 @@ absl::Status CheckShape(const char* name, const SynapseMatrix& m, int rows,
 absl::Status CheckThresholds(const char* name, const std::vector<double>& t,
                              int n) {
   if (int(t.size()) != n) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        name, " has ", t.size(), " values; expected ", n));
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " has ", t.size(), " values; expected ", n));
   }
   for (size_t i = 0; i < t.size(); ++i) {
     if (!std::isfinite(t[i])) {
@@ -40,8 +40,8 @@ absl::Status CheckThresholds(const char* name, const std::vector<double>& t,
 absl::Status CheckActivity(const char* name, const std::vector<uint8_t>& a,
                            int n) {
   if (int(a.size()) != n) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        name, " has ", a.size(), " values; expected ", n));
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " has ", a.size(), " values; expected ", n));
   }
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i] > 1) {
@@ -80,13 +80,19 @@ absl::StatusOr<Network> Network::FromState(const NetworkState& state) {
 
   absl::StatusOr<SynapseMatrix> wee =
       SynapseMatrix::FromState(state.wee, /*forbid_diagonal=*/true);
-  if (!wee.ok()) return absl::InvalidArgumentError(absl::StrCat("Wee: ", wee.status().message()));
+  if (!wee.ok())
+    return absl::InvalidArgumentError(
+        absl::StrCat("Wee: ", wee.status().message()));
   absl::StatusOr<SynapseMatrix> wei =
       SynapseMatrix::FromState(state.wei, /*forbid_diagonal=*/false);
-  if (!wei.ok()) return absl::InvalidArgumentError(absl::StrCat("Wei: ", wei.status().message()));
+  if (!wei.ok())
+    return absl::InvalidArgumentError(
+        absl::StrCat("Wei: ", wei.status().message()));
   absl::StatusOr<SynapseMatrix> wie =
       SynapseMatrix::FromState(state.wie, /*forbid_diagonal=*/false);
-  if (!wie.ok()) return absl::InvalidArgumentError(absl::StrCat("Wie: ", wie.status().message()));
+  if (!wie.ok())
+    return absl::InvalidArgumentError(
+        absl::StrCat("Wie: ", wie.status().message()));
   net.wee_ = *std::move(wee);
   net.wei_ = *std::move(wei);
   net.wie_ = *std::move(wie);
@@ -161,10 +167,9 @@ NetworkState Network::ExportState() const {
 
 absl::Status Network::CheckInput(std::span<const double> input) const {
   if (int(input.size()) != params_.nu) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("input has ", input.size(),
-                     " values; this network has nu = ", params_.nu,
-                     " input units"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "input has ", input.size(),
+        " values; this network has nu = ", params_.nu, " input units"));
   }
   for (size_t k = 0; k < input.size(); ++k) {
     if (!std::isfinite(input[k])) {
@@ -249,8 +254,8 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
   const int nu = params_.nu;
   // Same association as the reference: ((e - i) + noise) + input - T.
   for (int i = 0; i < ne; ++i) {
-    const double recurrent = ee[i] * ee_scale[i] - ei[i] * ei_scale[i] +
-                             noise_e[i];
+    const double recurrent =
+        ee[i] * ee_scale[i] - ei[i] * ei_scale[i] + noise_e[i];
     const double with_input = i < nu ? recurrent + input[i] : recurrent;
     const uint8_t fired = (with_input - te[i]) > 0.0;
     r_out[i] = (recurrent - te[i]) > 0.0;

@@ -110,14 +110,16 @@ absl::StatusOr<NpyArray> ParseNpy(const std::string& bytes) {
 
   NpyArray array;
   std::string dims(absl::StripSuffix(absl::StripPrefix(*shape, "("), ")"));
-  for (absl::string_view part : absl::StrSplit(dims, ',', absl::SkipWhitespace())) {
+  for (absl::string_view part :
+       absl::StrSplit(dims, ',', absl::SkipWhitespace())) {
     int64_t d;
     if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(part), &d) || d < 0) {
       return absl::InvalidArgumentError(absl::StrCat("bad npy shape ", *shape));
     }
     array.shape.push_back(d);
   }
-  const std::string type(absl::StripSuffix(absl::StripPrefix(*descr, "'"), "'"));
+  const std::string type(
+      absl::StripSuffix(absl::StripPrefix(*descr, "'"), "'"));
   const int64_t n = array.size();
   const char* raw = bytes.data() + header_start + header_len;
   const size_t available = bytes.size() - header_start - header_len;
@@ -166,14 +168,15 @@ absl::Status WriteNpy(const std::string& path, const NpyArray& array) {
                     d + 1 < array.shape.size() ? ", " : "");
   }
   shape += ")";
-  std::string header = absl::StrCat("{'descr': '<f8', 'fortran_order': False, 'shape': ",
-                                    shape, ", }");
+  std::string header = absl::StrCat(
+      "{'descr': '<f8', 'fortran_order': False, 'shape': ", shape, ", }");
   // Pad so that magic + version + length + header ends on a multiple of 64.
   const size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
   header += '\n';
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return absl::PermissionDeniedError(absl::StrCat("cannot write ", path));
+  if (!out)
+    return absl::PermissionDeniedError(absl::StrCat("cannot write ", path));
   const char preamble[8] = {'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0};
   out.write(preamble, 8);
   const uint16_t len = static_cast<uint16_t>(header.size());

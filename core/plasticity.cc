@@ -34,7 +34,8 @@ void ApplyStdp(double eta_stdp, std::span<const uint8_t> code,
     if (b == active_after.size() ||
         (a < active_before.size() && active_before[a] < active_after[b])) {
       j = active_before[a++];
-    } else if (a == active_before.size() || active_after[b] < active_before[a]) {
+    } else if (a == active_before.size() ||
+               active_after[b] < active_before[a]) {
       j = active_after[b++];
     } else {
       j = active_before[a++];

@@ -13,14 +13,13 @@ absl::Status CheckDense(const char* name, const DenseMatrix& m, int rows,
                         int cols) {
   if (m.rows != rows || m.cols != cols ||
       m.data.size() != size_t(rows) * cols) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, " is ", m.rows, " x ", m.cols, "; expected ", rows,
-                     " x ", cols));
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, " is ", m.rows, " x ", m.cols, "; expected ", rows, " x ", cols));
   }
   for (size_t k = 0; k < m.data.size(); ++k) {
     if (!std::isfinite(m.data[k])) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          name, "[", k / cols, "][", k % cols, "] is not finite"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, "[", k / cols, "][", k % cols, "] is not finite"));
     }
   }
   return absl::OkStatus();
@@ -73,12 +72,16 @@ absl::StatusOr<NetworkState> FromReferenceState(const ReferenceState& reference,
   NetworkState state;
   state.params = params;
   state.frozen = frozen;
-  state.wee = SynapseMatrixState::FromWeights(SparseWeights::FromDense(reference.wee));
-  state.wei = SynapseMatrixState::FromWeights(SparseWeights::FromDense(reference.wei));
-  state.wie = SynapseMatrixState::FromWeights(SparseWeights::FromDense(reference.wie));
+  state.wee =
+      SynapseMatrixState::FromWeights(SparseWeights::FromDense(reference.wee));
+  state.wei =
+      SynapseMatrixState::FromWeights(SparseWeights::FromDense(reference.wei));
+  state.wie =
+      SynapseMatrixState::FromWeights(SparseWeights::FromDense(reference.wie));
   state.te = reference.te;
   state.ti = reference.ti;
-  absl::StatusOr<std::vector<uint8_t>> column = ActivityColumn("X", reference.x, 0);
+  absl::StatusOr<std::vector<uint8_t>> column =
+      ActivityColumn("X", reference.x, 0);
   if (!column.ok()) return column.status();
   state.x_prev = *std::move(column);
   column = ActivityColumn("X", reference.x, 1);

@@ -17,13 +17,13 @@
 namespace sorn {
 
 struct ReferenceState {
-  DenseMatrix wee;          // ne x ne, [j][i]: excitatory j -> excitatory i.
-  DenseMatrix wei;          // ni x ne.
-  DenseMatrix wie;          // ne x ni.
-  std::vector<double> te;   // ne (the reference's ne x 1 column).
-  std::vector<double> ti;   // ni.
-  DenseMatrix x;            // ne x 2, entries 0.0 or 1.0.
-  DenseMatrix y;            // ni x 2.
+  DenseMatrix wee;         // ne x ne, [j][i]: excitatory j -> excitatory i.
+  DenseMatrix wei;         // ni x ne.
+  DenseMatrix wie;         // ne x ni.
+  std::vector<double> te;  // ne (the reference's ne x 1 column).
+  std::vector<double> ti;  // ni.
+  DenseMatrix x;           // ne x 2, entries 0.0 or 1.0.
+  DenseMatrix y;           // ni x 2.
 };
 
 // A state continuing from `reference` with `params` (whose ne and nu must fit

@@ -34,8 +34,8 @@ double StdDev(std::span<const double> v) { return std::sqrt(Variance(v)); }
 
 absl::StatusOr<std::vector<double>> Diff(std::span<const double> rates) {
   if (rates.size() < 2) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "smoothness needs at least 2 rates, got ", rates.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("smoothness needs at least 2 rates, got ", rates.size()));
   }
   std::vector<double> d(rates.size() - 1);
   for (size_t t = 0; t + 1 < rates.size(); ++t) d[t] = rates[t + 1] - rates[t];
@@ -122,8 +122,8 @@ absl::StatusOr<double> Autocorrelation(std::span<const double> rates, int lag) {
 
 absl::StatusOr<Correlation> CorrelationMatrix(const SpikeTrain& train) {
   if (train.steps < 2) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "correlation needs at least 2 steps, got ", train.steps));
+    return absl::InvalidArgumentError(
+        absl::StrCat("correlation needs at least 2 steps, got ", train.steps));
   }
   const int n = train.neurons;
   Eigen::MatrixXd s(train.steps, n);
@@ -180,13 +180,14 @@ std::vector<std::vector<int64_t>> InterSpikeIntervals(const SpikeTrain& train) {
 absl::StatusOr<std::vector<int64_t>> HammingDistance(const SpikeTrain& a,
                                                      const SpikeTrain& b) {
   if (a.steps != b.steps || a.neurons != b.neurons) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "spike trains differ in shape: ", a.steps, " x ", a.neurons, " and ",
-        b.steps, " x ", b.neurons));
+    return absl::InvalidArgumentError(
+        absl::StrCat("spike trains differ in shape: ", a.steps, " x ",
+                     a.neurons, " and ", b.steps, " x ", b.neurons));
   }
   std::vector<int64_t> d(a.steps, 0);
   for (int t = 0; t < a.steps; ++t) {
-    for (int i = 0; i < a.neurons; ++i) d[t] += (a.at(t, i) != 0) != (b.at(t, i) != 0);
+    for (int i = 0; i < a.neurons; ++i)
+      d[t] += (a.at(t, i) != 0) != (b.at(t, i) != 0);
   }
   return d;
 }
@@ -201,9 +202,9 @@ absl::StatusOr<Fano> FanoFactor(const SpikeTrain& train, int neuron,
   Fano fano;
   fano.windows = train.steps / window_size;
   if (fano.windows == 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("no complete window of ", window_size, " steps in ",
-                     train.steps, " steps"));
+    return absl::InvalidArgumentError(absl::StrCat("no complete window of ",
+                                                   window_size, " steps in ",
+                                                   train.steps, " steps"));
   }
   std::vector<double> counts(fano.windows, 0.0);
   for (int w = 0; w < fano.windows; ++w) {

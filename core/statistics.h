@@ -42,7 +42,8 @@ absl::StatusOr<NeuronRate> FiringRateNeuron(const SpikeTrain& train, int neuron,
 // std(diff(rates)) (population standard deviation). Needs >= 2 rates.
 absl::StatusOr<double> ScaleDependentSmoothness(std::span<const double> rates);
 // std(diff) / |mean(diff)|. FAILED_PRECONDITION when mean(diff) is 0.
-absl::StatusOr<double> ScaleIndependentSmoothness(std::span<const double> rates);
+absl::StatusOr<double> ScaleIndependentSmoothness(
+    std::span<const double> rates);
 
 // Pearson correlation of rates[0 .. n-lag) with rates[lag .. n). Needs
 // 1 <= lag <= n - 2; FAILED_PRECONDITION when either part is constant.

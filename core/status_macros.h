@@ -7,10 +7,10 @@
 
 // Evaluates `expr` (an absl::Status); returns it from the enclosing function
 // when it is not OK.
-#define RETURN_IF_ERROR(expr)                       \
-  do {                                              \
-    const ::absl::Status sorn_status_ = (expr);     \
-    if (!sorn_status_.ok()) return sorn_status_;    \
+#define RETURN_IF_ERROR(expr)                    \
+  do {                                           \
+    const ::absl::Status sorn_status_ = (expr);  \
+    if (!sorn_status_.ok()) return sorn_status_; \
   } while (false)
 
 #endif  // SORN_CORE_STATUS_MACROS_H_

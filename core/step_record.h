@@ -33,7 +33,7 @@ struct StepRecord {
   int64_t ei_conn = 0;     // Wei synapses before this step's plasticity.
   std::vector<double> te;  // when record_thresholds; else empty.
   std::vector<double> ti;
-  SparseWeights wee;       // when record_weights; else empty.
+  SparseWeights wee;  // when record_weights; else empty.
   SparseWeights wei;
 };
 

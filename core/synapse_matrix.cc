@@ -58,7 +58,8 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
       state.column_sum.size() != cols || state.column_dirty.size() != cols) {
     return absl::InvalidArgumentError(absl::StrCat(
         "column_scale, column_inverse_scale, column_sum and column_dirty must "
-        "have ", cols, " entries"));
+        "have ",
+        cols, " entries"));
   }
   SynapseMatrix m;
   m.rows_.resize(w.rows);
@@ -113,9 +114,9 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
     const double sum = state.column_sum[i];
     if (!std::isfinite(sum) ||
         std::abs(sum - exact_sum[i]) > kSumTolerance * (1.0 + exact_sum[i])) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "column_sum[", i, "] = ", sum, " but the column's weights sum to ",
-          exact_sum[i]));
+      return absl::InvalidArgumentError(
+          absl::StrCat("column_sum[", i, "] = ", sum,
+                       " but the column's weights sum to ", exact_sum[i]));
     }
     if (state.column_dirty[i]) m.MarkDirty(static_cast<int>(i));
   }

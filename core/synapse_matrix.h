@@ -26,8 +26,8 @@ namespace sorn {
 // The exact internal representation of a SynapseMatrix, so that an exported
 // and re-imported network continues bit for bit.
 struct SynapseMatrixState {
-  SparseWeights stored;               // weight = value * column_scale[post].
-  std::vector<double> column_scale;   // cols factors, > 0.
+  SparseWeights stored;              // weight = value * column_scale[post].
+  std::vector<double> column_scale;  // cols factors, > 0.
   // cols: 1 / column_scale as the engine keeps it (updated by multiplication,
   // so it may differ from a fresh division in the last bits; kept so that a
   // restored network continues bit for bit).

@@ -26,13 +26,15 @@ int main(int argc, char** argv) {
   absl::StatusOr<sorn::Network> net =
       sorn::Network::Create(params, absl::GetFlag(FLAGS_seed));
   if (!net.ok()) {
-    std::fprintf(stderr, "sorn_simulate: %s\n", net.status().ToString().c_str());
+    std::fprintf(stderr, "sorn_simulate: %s\n",
+                 net.status().ToString().c_str());
     return 2;
   }
   std::printf("SORN ne=%d ni=%d nu=%d: %lld Wee, %lld Wei, %lld Wie synapses\n",
               net->ne(), net->ni(), net->nu(), (long long)net->wee().nnz(),
               (long long)net->wei().nnz(), (long long)net->wie().nnz());
-  std::printf("%8s %8s %8s %8s %8s\n", "step", "rate_x", "rate_y", "Wee", "mean_Te");
+  std::printf("%8s %8s %8s %8s %8s\n", "step", "rate_x", "rate_y", "Wee",
+              "mean_Te");
   sorn::Random inputs(absl::GetFlag(FLAGS_seed) + 1000003);
   std::vector<double> u(net->nu());
   sorn::StepRecord record;

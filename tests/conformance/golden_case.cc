@@ -40,9 +40,12 @@ DenseMatrix ToDense(const NpyArray& a) {
 // Lambdas do not matter for a replay (the matrices are given), but must be
 // valid for the network size.
 void FitLambdas(const nlohmann::json& p, Params& params) {
-  params.lambda_ee = p.value("lambda_ee", std::min(params.lambda_ee, params.ne - 1));
-  params.lambda_ei = p.value("lambda_ei", std::min(params.lambda_ei, params.ne));
-  params.lambda_ie = p.value("lambda_ie", std::min(params.lambda_ie, params.ne));
+  params.lambda_ee =
+      p.value("lambda_ee", std::min(params.lambda_ee, params.ne - 1));
+  params.lambda_ei =
+      p.value("lambda_ei", std::min(params.lambda_ei, params.ne));
+  params.lambda_ie =
+      p.value("lambda_ie", std::min(params.lambda_ie, params.ne));
 }
 
 std::string CompareSpikes(const char* what, const NpyArray& expected, int t,
@@ -61,8 +64,8 @@ std::string CompareSpikes(const char* what, const NpyArray& expected, int t,
 std::string CompareFinal(const char* what, const std::vector<double>& expected,
                          const std::vector<double>& got, double tolerance) {
   if (expected.size() != got.size()) {
-    return absl::StrCat("final ", what, " has ", got.size(), " values; expected ",
-                        expected.size());
+    return absl::StrCat("final ", what, " has ", got.size(),
+                        " values; expected ", expected.size());
   }
   size_t worst = 0;
   double worst_diff = 0.0;
@@ -75,8 +78,8 @@ std::string CompareFinal(const char* what, const std::vector<double>& expected,
   }
   if (!(worst_diff <= tolerance)) {
     return absl::StrCat("final ", what, " differs by ", worst_diff,
-                        " at flat index ", worst, " (expected ", expected[worst],
-                        ", got ", got[worst], ")");
+                        " at flat index ", worst, " (expected ",
+                        expected[worst], ", got ", got[worst], ")");
   }
   return "";
 }
@@ -88,7 +91,8 @@ absl::StatusOr<GoldenCase> LoadGoldenCase(const std::string& dir) {
   if (!in) return absl::NotFoundError(absl::StrCat("no case.json in ", dir));
   const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
   if (j.is_discarded()) {
-    return absl::InvalidArgumentError(absl::StrCat(dir, "/case.json is not JSON"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(dir, "/case.json is not JSON"));
   }
   GoldenCase c;
   try {
@@ -113,8 +117,8 @@ absl::StatusOr<GoldenCase> LoadGoldenCase(const std::string& dir) {
     absl::StatusOr<Phase> phase = ParsePhase(j.value("phase", "plasticity"));
     if (!phase.ok()) return phase.status();
     c.phase = *phase;
-    absl::StatusOr<FreezeSet> frozen = FreezeSet::FromNames(
-        j.value("freeze", std::vector<std::string>{}));
+    absl::StatusOr<FreezeSet> frozen =
+        FreezeSet::FromNames(j.value("freeze", std::vector<std::string>{}));
     if (!frozen.ok()) return frozen.status();
     c.frozen = *frozen;
     if (j.contains("ni") && j.at("ni").get<int>() != c.params.ni()) {
@@ -133,23 +137,23 @@ absl::StatusOr<GoldenCase> LoadGoldenCase(const std::string& dir) {
     NpyArray* out;
   };
   NpyArray wee, wei, wie, te, ti, x, y;
-  for (const Item& item : std::vector<Item>{
-           {"initial_Wee.npy", {ne, ne}, &wee},
-           {"initial_Wei.npy", {ni, ne}, &wei},
-           {"initial_Wie.npy", {ne, ni}, &wie},
-           {"initial_Te.npy", {ne}, &te},
-           {"initial_Ti.npy", {ni}, &ti},
-           {"initial_X.npy", {ne, 2}, &x},
-           {"initial_Y.npy", {ni, 2}, &y},
-           {"inputs.npy", {nu, t}, &c.inputs},
-           {"expected_X.npy", {t, ne}, &c.expected_x},
-           {"expected_Y.npy", {t, ni}, &c.expected_y},
-           {"expected_R.npy", {t, ne}, &c.expected_r},
-           {"expected_ee_conn.npy", {t}, &c.expected_ee_conn},
-           {"expected_ei_conn.npy", {t}, &c.expected_ei_conn},
-           {"expected_Wee.npy", {ne, ne}, &c.expected_wee},
-           {"expected_Wei.npy", {ni, ne}, &c.expected_wei},
-           {"expected_Te.npy", {ne}, &c.expected_te}}) {
+  for (const Item& item :
+       std::vector<Item>{{"initial_Wee.npy", {ne, ne}, &wee},
+                         {"initial_Wei.npy", {ni, ne}, &wei},
+                         {"initial_Wie.npy", {ne, ni}, &wie},
+                         {"initial_Te.npy", {ne}, &te},
+                         {"initial_Ti.npy", {ni}, &ti},
+                         {"initial_X.npy", {ne, 2}, &x},
+                         {"initial_Y.npy", {ni, 2}, &y},
+                         {"inputs.npy", {nu, t}, &c.inputs},
+                         {"expected_X.npy", {t, ne}, &c.expected_x},
+                         {"expected_Y.npy", {t, ni}, &c.expected_y},
+                         {"expected_R.npy", {t, ne}, &c.expected_r},
+                         {"expected_ee_conn.npy", {t}, &c.expected_ee_conn},
+                         {"expected_ei_conn.npy", {t}, &c.expected_ei_conn},
+                         {"expected_Wee.npy", {ne, ne}, &c.expected_wee},
+                         {"expected_Wei.npy", {ni, ne}, &c.expected_wei},
+                         {"expected_Te.npy", {ne}, &c.expected_te}}) {
     absl::StatusOr<NpyArray> a = Load(dir, item.file, item.shape);
     if (!a.ok()) return a.status();
     *item.out = *std::move(a);
@@ -179,21 +183,25 @@ std::string ReplayGoldenCase(const GoldenCase& golden, double tolerance) {
   StepRecord record;
   std::vector<double> input(nu);
   for (int t = 0; t < steps; ++t) {
-    for (int k = 0; k < nu; ++k) input[k] = golden.inputs.data[size_t(k) * steps + t];
+    for (int k = 0; k < nu; ++k)
+      input[k] = golden.inputs.data[size_t(k) * steps + t];
     if (absl::Status s = net->Step(input, options, &record); !s.ok()) {
       return absl::StrCat("step ", t, " failed: ", s.message());
     }
     if (record.ee_conn != golden.expected_ee_conn.data[t]) {
       return absl::StrCat("ee_conn differs at step ", t, ": expected ",
-                          golden.expected_ee_conn.data[t], ", got ", record.ee_conn);
+                          golden.expected_ee_conn.data[t], ", got ",
+                          record.ee_conn);
     }
     if (record.ei_conn != golden.expected_ei_conn.data[t]) {
       return absl::StrCat("ei_conn differs at step ", t, ": expected ",
-                          golden.expected_ei_conn.data[t], ", got ", record.ei_conn);
+                          golden.expected_ei_conn.data[t], ", got ",
+                          record.ei_conn);
     }
-    for (std::string diff : {CompareSpikes("X", golden.expected_x, t, record.x),
-                             CompareSpikes("Y", golden.expected_y, t, record.y),
-                             CompareSpikes("R", golden.expected_r, t, record.r)}) {
+    for (std::string diff :
+         {CompareSpikes("X", golden.expected_x, t, record.x),
+          CompareSpikes("Y", golden.expected_y, t, record.y),
+          CompareSpikes("R", golden.expected_r, t, record.r)}) {
       if (!diff.empty()) return diff;
     }
   }

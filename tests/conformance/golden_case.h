@@ -23,8 +23,8 @@ struct GoldenCase {
   int timesteps = 0;
   NetworkState initial;  // the reference's initial state, imported.
   NpyArray inputs;       // nu x T.
-  NpyArray expected_x, expected_y, expected_r;  // T x ne, T x ni, T x ne.
-  NpyArray expected_ee_conn, expected_ei_conn;  // T.
+  NpyArray expected_x, expected_y, expected_r;       // T x ne, T x ni, T x ne.
+  NpyArray expected_ee_conn, expected_ei_conn;       // T.
   NpyArray expected_wee, expected_wei, expected_te;  // after the last step.
 };
 

@@ -26,7 +26,8 @@ TEST(GoldenCaseTest, ReplayReportsTheFirstDifference) {
   GoldenCase changed = *golden;
   changed.inputs.data[0 * changed.timesteps + 3] += 10.0;  // unit 0, step 3.
   const std::string diff = ReplayGoldenCase(changed);
-  EXPECT_NE(diff.find("X differs at step 3, neuron 0"), std::string::npos) << diff;
+  EXPECT_NE(diff.find("X differs at step 3, neuron 0"), std::string::npos)
+      << diff;
   changed = *golden;
   changed.expected_te.data[17] += 1e-6;
   EXPECT_NE(ReplayGoldenCase(changed).find("final Te"), std::string::npos);

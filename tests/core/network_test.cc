@@ -17,8 +17,9 @@ std::vector<double> ColumnSums(const SparseWeights& w) {
 }
 
 // Runs `steps` steps with inputs U(0, 1) from `input_seed`.
-void RunSteps(Network& net, int steps, uint64_t input_seed, const StepOptions& opt,
-         std::vector<StepRecord>* records = nullptr) {
+void RunSteps(Network& net, int steps, uint64_t input_seed,
+              const StepOptions& opt,
+              std::vector<StepRecord>* records = nullptr) {
   Random inputs(input_seed);
   std::vector<double> u(net.nu());
   StepRecord rec;
@@ -103,7 +104,8 @@ TEST(InitializationTest, EmptyColumnsAreRepairedFromTheFirstFifthOfRows) {
   ASSERT_TRUE(net.ok());
   std::vector<std::vector<int>> pre(200);
   for (int j = 0; j < 200; ++j) {
-    for (const SynapseMatrix::Synapse& s : net->wee().row(j)) pre[s.post].push_back(j);
+    for (const SynapseMatrix::Synapse& s : net->wee().row(j))
+      pre[s.post].push_back(j);
   }
   int repaired = 0;
   for (int i = 0; i < 200; ++i) {
@@ -136,7 +138,8 @@ TEST(NetworkTest, BadInputIsRejectedAndChangesNothing) {
     std::vector<double> input;
     const char* message;
   } cases[] = {
-      {std::vector<double>(9, 0.5), "input has 9 values; this network has nu = 10"},
+      {std::vector<double>(9, 0.5),
+       "input has 9 values; this network has nu = 10"},
       {std::vector<double>(11, 0.5), "input has 11 values"},
       {{}, "input has 0 values"},
       {{0, 0, 0, nan, 0, 0, 0, 0, 0, 0}, "input[3] is nan"},
@@ -245,7 +248,8 @@ TEST(NetworkTest, FrozenMechanismDoesNotRun) {
   const NetworkState after = net->ExportState();
   EXPECT_EQ(before.wee.stored.value, after.wee.stored.value);
   EXPECT_NE(before.te, after.te);
-  EXPECT_EQ(after.frozen.Names(), (std::vector<std::string>{"stdp", "sp", "istdp", "ss"}));
+  EXPECT_EQ(after.frozen.Names(),
+            (std::vector<std::string>{"stdp", "sp", "istdp", "ss"}));
 }
 
 TEST(NetworkTest, NoiseOffIsDeterministicWithoutTheGenerator) {
@@ -333,10 +337,10 @@ TEST(BehaviourTest, SelfOrganizesLikeTheReference) {
     const SparseWeights w = net->wee().Weights();
     for (double v : w.value) mean_log_w += std::log(v) / w.nnz();
     const std::string figures =
-        (testing::Message() << "seed " << seed << ": rate_x " << rate_x
-                            << " rate_y " << rate_y << " Wee " << w.nnz()
-                            << " mean Te " << mean_te << " mean log w "
-                            << mean_log_w)
+        (testing::Message()
+         << "seed " << seed << ": rate_x " << rate_x << " rate_y " << rate_y
+         << " Wee " << w.nnz() << " mean Te " << mean_te << " mean log w "
+         << mean_log_w)
             .GetString();
     std::cout << figures << "\n";
     SCOPED_TRACE(figures);

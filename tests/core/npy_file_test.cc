@@ -46,9 +46,9 @@ TEST(NpyFileTest, ReadsOneDimensionalAndIntegerArrays) {
   EXPECT_EQ(ReadNpy(path)->shape, (std::vector<int64_t>{4}));
   std::remove(path.c_str());
   const int64_t values[2] = {-3, 40};
-  absl::StatusOr<NpyArray> b = ParseNpy(NpyBytes(
-      "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", values,
-      sizeof(values)));
+  absl::StatusOr<NpyArray> b = ParseNpy(
+      NpyBytes("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
+               values, sizeof(values)));
   ASSERT_TRUE(b.ok()) << b.status();
   EXPECT_EQ(b->data, (std::vector<double>{-3, 40}));
 }
@@ -56,22 +56,24 @@ TEST(NpyFileTest, ReadsOneDimensionalAndIntegerArrays) {
 TEST(NpyFileTest, FortranOrderIsConvertedToCOrder) {
   // Column-major [[1, 2, 3], [4, 5, 6]].
   const double values[6] = {1, 4, 2, 5, 3, 6};
-  absl::StatusOr<NpyArray> b = ParseNpy(NpyBytes(
-      "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }", values,
-      sizeof(values)));
+  absl::StatusOr<NpyArray> b = ParseNpy(
+      NpyBytes("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }",
+               values, sizeof(values)));
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->data, (std::vector<double>{1, 2, 3, 4, 5, 6}));
 }
 
 TEST(NpyFileTest, MalformedFilesAreErrors) {
-  EXPECT_EQ(ParseNpy("hello").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseNpy("hello").status().code(),
+            absl::StatusCode::kInvalidArgument);
   const double two[2] = {1, 2};  // 2 of 10 values.
-  absl::StatusOr<NpyArray> b = ParseNpy(NpyBytes(
-      "{'descr': '<f8', 'fortran_order': False, 'shape': (10,), }", two,
-      sizeof(two)));
+  absl::StatusOr<NpyArray> b = ParseNpy(
+      NpyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (10,), }",
+               two, sizeof(two)));
   EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(b.status().message().find("truncated"), std::string::npos);
-  EXPECT_EQ(ReadNpy("/nonexistent/x.npy").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReadNpy("/nonexistent/x.npy").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -25,8 +25,13 @@ TEST(ParamsTest, DefaultsAreTheReferenceOnes) {
 
 TEST(ParamsTest, NiIsFloorOfTwentyPercent) {
   Params p;
-  for (auto [ne, ni] : {std::pair{5, 1}, {9, 1}, {10, 2}, {60, 12}, {120, 24},
-                        {1000, 200}, {10001, 2000}}) {
+  for (auto [ne, ni] : {std::pair{5, 1},
+                        {9, 1},
+                        {10, 2},
+                        {60, 12},
+                        {120, 24},
+                        {1000, 200},
+                        {10001, 2000}}) {
     p.ne = ne;
     EXPECT_EQ(p.ni(), ni) << "ne = " << ne;
   }
@@ -52,7 +57,8 @@ TEST(ParamsTest, EveryBadParameterIsRejectedWithItsName) {
       {"negative ne", [](Params& p) { p.ne = -3; }, "ne must be at least 5"},
       {"nu above ne", [](Params& p) { p.nu = 201; }, "nu must be in [0, ne"},
       {"negative nu", [](Params& p) { p.nu = -1; }, "nu must be in"},
-      {"lambda_ee above partners", [](Params& p) { p.lambda_ee = 200; }, "lambda_ee"},
+      {"lambda_ee above partners", [](Params& p) { p.lambda_ee = 200; },
+       "lambda_ee"},
       {"lambda_ee negative", [](Params& p) { p.lambda_ee = -1; }, "lambda_ee"},
       {"lambda_ei above ne", [](Params& p) { p.lambda_ei = 201; }, "lambda_ei"},
       {"sparse lambda_ie above ne",
@@ -66,7 +72,11 @@ TEST(ParamsTest, EveryBadParameterIsRejectedWithItsName) {
       {"eta_stdp NaN", [nan](Params& p) { p.eta_stdp = nan; }, "eta_stdp"},
       {"eta_inhib above 1", [](Params& p) { p.eta_inhib = 2; }, "eta_inhib"},
       {"eta_ip negative", [](Params& p) { p.eta_ip = -0.01; }, "eta_ip"},
-      {"te_min above te_max", [](Params& p) { p.te_min = 0.8; p.te_max = 0.5; },
+      {"te_min above te_max",
+       [](Params& p) {
+         p.te_min = 0.8;
+         p.te_max = 0.5;
+       },
        "te_min (0.8) must not exceed te_max (0.5)"},
       {"ti_min above ti_max", [](Params& p) { p.ti_min = 0.6; }, "ti_min"},
       {"te_max infinite", [inf](Params& p) { p.te_max = inf; }, "te_max"},
@@ -75,10 +85,17 @@ TEST(ParamsTest, EveryBadParameterIsRejectedWithItsName) {
       {"sigma_ip negative", [](Params& p) { p.sigma_ip = -1; }, "sigma_ip"},
       {"h_ip above 1", [](Params& p) { p.h_ip = 1.2; }, "h_ip"},
       {"h_ip NaN", [nan](Params& p) { p.h_ip = nan; }, "h_ip"},
-      {"default h_ip above 1", [](Params& p) { p.ne = 10; p.nu = 8; p.lambda_ee = 5; p.lambda_ei = 5; },
+      {"default h_ip above 1",
+       [](Params& p) {
+         p.ne = 10;
+         p.nu = 8;
+         p.lambda_ee = 5;
+         p.lambda_ei = 5;
+       },
        "2 * nu / ne"},
       {"noise_sd negative", [](Params& p) { p.noise_sd = -0.04; }, "noise_sd"},
-      {"sp_probability above 1", [](Params& p) { p.sp_probability = 1.01; }, "sp_probability"},
+      {"sp_probability above 1", [](Params& p) { p.sp_probability = 1.01; },
+       "sp_probability"},
   };
   for (const BadCase& c : cases) {
     Params p;

@@ -11,17 +11,18 @@ namespace {
 TEST(ActivityTest, DrivesAreComputedAsTheSpecSays) {
   TinyNetwork t;
   t.params.nu = 1;
-  t.ref.wee.at(0, 1) = 0.6;  // 0 -> 1
-  t.ref.wee.at(0, 2) = 0.3;  // 0 -> 2
-  t.ref.wee.at(3, 2) = 0.7;  // 3 -> 2 (3 silent)
-  t.ref.wei.at(0, 1) = 0.05; // inhibitory -> 1
+  t.ref.wee.at(0, 1) = 0.6;   // 0 -> 1
+  t.ref.wee.at(0, 2) = 0.3;   // 0 -> 2
+  t.ref.wee.at(3, 2) = 0.7;   // 3 -> 2 (3 silent)
+  t.ref.wei.at(0, 1) = 0.05;  // inhibitory -> 1
   t.ref.wie.at(0, 0) = 0.45;
   t.ref.ti[0] = 0.3;
   t.SetX({1, 0, 0, 0, 0});
   t.ref.y.at(0, 1) = 1;
   Network net = t.Build(FreezeSet::All());
   StepRecord rec;
-  ASSERT_TRUE(net.Step(std::vector<double>{0.7}, TinyNetwork::NoNoise(), &rec).ok());
+  ASSERT_TRUE(
+      net.Step(std::vector<double>{0.7}, TinyNetwork::NoNoise(), &rec).ok());
   // Neuron 0: 0 + 0.7 - 0.5 > 0 fires; its recurrent drive 0 - 0.5 does not.
   // Neuron 1: 0.6 - 0.05 - 0.5 = 0.05 > 0. Neuron 2: 0.3 - 0.5 < 0.
   EXPECT_EQ(rec.x, (std::vector<uint8_t>{1, 1, 0, 0, 0}));
@@ -46,7 +47,8 @@ TEST(StdpTest, PotentiatesCausalAndDepressesAcausalPairs) {
   Network net = t.Build(TinyNetwork::AllBut(Mechanism::kStdp));
   StepRecord rec;
   ASSERT_TRUE(net.Step(TinyNetwork::Force({0, 1, 1, 0, 0}),
-                       TinyNetwork::NoNoise(), &rec).ok());
+                       TinyNetwork::NoNoise(), &rec)
+                  .ok());
   const SynapseMatrix& w = net.wee();
   EXPECT_DOUBLE_EQ(w.WeightAt(0, 2), 0.3 + 0.1);
   EXPECT_DOUBLE_EQ(w.WeightAt(2, 0), 0.4 - 0.1);
@@ -69,7 +71,8 @@ TEST(IntrinsicPlasticityTest, MovesThresholdsTowardTheTargetRateAndClamps) {
   Network net = t.Build(TinyNetwork::AllBut(Mechanism::kIp));
   StepRecord rec;
   ASSERT_TRUE(net.Step(TinyNetwork::Force({1, 0, 0, 1, 0}),
-                       TinyNetwork::NoNoise(), &rec).ok());
+                       TinyNetwork::NoNoise(), &rec)
+                  .ok());
   // Active: te + 0.1 * (1 - 0.2) = te + 0.08; silent: te - 0.02.
   EXPECT_DOUBLE_EQ(net.te()[0], 0.5 + 0.1 * (1 - 0.2));
   EXPECT_DOUBLE_EQ(net.te()[1], 0.5 + 0.1 * (0 - 0.2));
@@ -90,12 +93,14 @@ TEST(StructuralPlasticityTest, AddsTheOnlyAbsentPairWithWeight0001) {
   Network net = t.Build(TinyNetwork::AllBut(Mechanism::kSp));
   StepRecord rec;
   ASSERT_TRUE(net.Step(TinyNetwork::Force({0, 0, 0, 0, 0}),
-                       TinyNetwork::NoNoise(), &rec).ok());
+                       TinyNetwork::NoNoise(), &rec)
+                  .ok());
   EXPECT_EQ(net.wee().nnz(), 20);
   EXPECT_DOUBLE_EQ(net.wee().WeightAt(3, 1), kNewSynapseWeight);
   // Full now: further steps add nothing and never touch the diagonal.
   ASSERT_TRUE(net.Step(TinyNetwork::Force({0, 0, 0, 0, 0}),
-                       TinyNetwork::NoNoise(), &rec).ok());
+                       TinyNetwork::NoNoise(), &rec)
+                  .ok());
   EXPECT_EQ(net.wee().nnz(), 20);
   for (int i = 0; i < 5; ++i) EXPECT_FALSE(net.wee().Contains(i, i));
 }
@@ -108,7 +113,8 @@ TEST(StructuralPlasticityTest, RateFollowsTheProbability) {
   SynapseMatrix wee = net->wee();
   const int64_t before = wee.nnz();
   int added = 0;
-  for (int k = 0; k < 20000; ++k) added += ApplyStructuralPlasticity(0.1, &random, &wee);
+  for (int k = 0; k < 20000; ++k)
+    added += ApplyStructuralPlasticity(0.1, &random, &wee);
   EXPECT_EQ(wee.nnz(), before + added);
   EXPECT_NEAR(added, 2000, 130);  // binomial sd 42.
   for (int i = 0; i < p.ne; ++i) EXPECT_FALSE(wee.Contains(i, i));
@@ -126,7 +132,8 @@ TEST(IstdpTest, ChangesOnlySynapsesOfActiveInhibitoryNeurons) {
   Network net = t.Build(TinyNetwork::AllBut(Mechanism::kIstdp));
   StepRecord rec;
   ASSERT_TRUE(net.Step(TinyNetwork::Force({1, 0, 0, 1, 0}),
-                       TinyNetwork::NoNoise(), &rec).ok());
+                       TinyNetwork::NoNoise(), &rec)
+                  .ok());
   const SynapseMatrix& w = net.wei();
   EXPECT_DOUBLE_EQ(w.WeightAt(0, 0), 0.3 + -0.01 * (1 - 1 * (1 + 1 / 0.1)));
   EXPECT_DOUBLE_EQ(w.WeightAt(0, 1), 0.3 - 0.01);
@@ -135,7 +142,8 @@ TEST(IstdpTest, ChangesOnlySynapsesOfActiveInhibitoryNeurons) {
   // Now y(t) is whatever the inhibitory neuron did; force it silent by a high
   // threshold is not possible, so check the rule's other half directly.
   SynapseMatrix copy = w;
-  ApplyIstdp(0.01, 0.1, /*active_y_before=*/{}, std::vector<uint8_t>(5, 1), &copy);
+  ApplyIstdp(0.01, 0.1, /*active_y_before=*/{}, std::vector<uint8_t>(5, 1),
+             &copy);
   EXPECT_EQ(copy.Weights().value, w.Weights().value);
 }
 
@@ -148,7 +156,8 @@ TEST(SynapticScalingTest, NormalizesEveryColumnOfWeeAndWei) {
   Network net = t.Build(TinyNetwork::AllBut(Mechanism::kSs));
   StepRecord rec;
   ASSERT_TRUE(net.Step(TinyNetwork::Force({0, 0, 0, 0, 0}),
-                       TinyNetwork::NoNoise(), &rec).ok());
+                       TinyNetwork::NoNoise(), &rec)
+                  .ok());
   EXPECT_NEAR(net.wee().WeightAt(0, 1), 0.2 / 0.8, 1e-15);
   EXPECT_NEAR(net.wee().WeightAt(2, 1), 0.6 / 0.8, 1e-15);
   EXPECT_DOUBLE_EQ(net.wee().WeightAt(1, 4), 1.0);
@@ -169,7 +178,8 @@ TEST(SynapticScalingTest, AppliesAfterStdpInTheSameStep) {
   Network net = t.Build(frozen);
   StepRecord rec;
   ASSERT_TRUE(net.Step(TinyNetwork::Force({0, 0, 1, 0, 0}),
-                       TinyNetwork::NoNoise(), &rec).ok());
+                       TinyNetwork::NoNoise(), &rec)
+                  .ok());
   // 0 -> 2 potentiated to 0.6, then column 2 (0.6 + 0.5) normalized.
   EXPECT_NEAR(net.wee().WeightAt(0, 2), 0.6 / 1.1, 1e-15);
   EXPECT_NEAR(net.wee().WeightAt(1, 2), 0.5 / 1.1, 1e-15);

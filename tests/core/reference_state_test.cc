@@ -12,7 +12,8 @@ TEST(ReferenceStateTest, RoundTripsThroughTheReferenceLayout) {
   absl::StatusOr<Network> net = Network::Create(Params(), 4);
   StepRecord rec;
   for (int t = 0; t < 20; ++t) {
-    ASSERT_TRUE(net->Step(std::vector<double>(10, 0.3), StepOptions(), &rec).ok());
+    ASSERT_TRUE(
+        net->Step(std::vector<double>(10, 0.3), StepOptions(), &rec).ok());
   }
   const NetworkState state = net->ExportState();
   const ReferenceState ref = ToReferenceState(state);

@@ -22,7 +22,8 @@ SpikeTrain Train() {
 }
 
 TEST(StatisticsTest, FiringRateNetworkCountsActiveNeuronsPerStep) {
-  EXPECT_EQ(FiringRateNetwork(Train()), (std::vector<double>{1, 1, 2, 0, 1, 2}));
+  EXPECT_EQ(FiringRateNetwork(Train()),
+            (std::vector<double>{1, 1, 2, 0, 1, 2}));
   EXPECT_TRUE(FiringRateNetwork(SpikeTrain(0, 5)).empty());
 }
 
@@ -59,8 +60,10 @@ TEST(StatisticsTest, AutocorrelationIsPearsonOfTheShiftedSeries) {
   EXPECT_NEAR(*Autocorrelation(s, 1), 4.5 / std::sqrt(8.75 * 5), 1e-12);
   EXPECT_EQ(Autocorrelation(std::vector<double>{3, 3, 3, 3}, 1).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Autocorrelation(s, 4).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Autocorrelation(s, 0).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Autocorrelation(s, 4).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Autocorrelation(s, 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(StatisticsTest, CorrelationMatrixHandlesSilentNeurons) {
@@ -127,7 +130,8 @@ TEST(StatisticsTest, SpikeSourceEntropy) {
   // Spikes: neuron 0 four, neuron 1 three: p = 4/7, 3/7.
   const double p0 = 4.0 / 7, p1 = 3.0 / 7;
   EXPECT_NEAR(*SpikeSourceEntropy(Train(), 3),
-              (p0 * std::log(p0) + p1 * std::log(p1)) / std::log(1.0 / 3), 1e-12);
+              (p0 * std::log(p0) + p1 * std::log(p1)) / std::log(1.0 / 3),
+              1e-12);
   SpikeTrain uniform(1, 4);
   for (int i = 0; i < 4; ++i) uniform.set(0, i, 1);
   EXPECT_NEAR(*SpikeSourceEntropy(uniform, 4), 1.0, 1e-12);
