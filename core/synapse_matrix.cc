@@ -13,6 +13,10 @@ namespace {
 constexpr double kSumTolerance = 1e-9;
 constexpr double kInverseTolerance = 1e-9;
 
+// Slots given to a row of `size` synapses when (re)packed: room for a few
+// structural-plasticity insertions before the row has to move.
+int32_t RowCapacity(int32_t size) { return size + size / 4 + 2; }
+
 absl::Status CheckShape(const SparseWeights& w) {
   if (w.rows < 0 || w.cols < 0) {
     return absl::InvalidArgumentError("negative matrix dimension");
@@ -62,7 +66,7 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
         cols, " entries"));
   }
   SynapseMatrix m;
-  m.rows_.resize(w.rows);
+  m.slices_.resize(w.rows);
   m.column_scale_ = state.column_scale;
   m.inverse_scale_ = state.column_inverse_scale;
   m.column_count_.assign(cols, 0);
@@ -81,17 +85,29 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
           "column_inverse_scale[", i, "] is not 1 / column_scale[", i, "]"));
     }
   }
+  int64_t slots = 0;
   for (int j = 0; j < w.rows; ++j) {
-    std::vector<Synapse>& row = m.rows_[j];
-    row.reserve(w.row_start[j + 1] - w.row_start[j]);
-    for (int64_t k = w.row_start[j]; k < w.row_start[j + 1]; ++k) {
+    const int64_t size = w.row_start[j + 1] - w.row_start[j];
+    if (size < 0 || size > w.cols) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("row ", j, " has ", size, " synapses"));
+    }
+    m.slices_[j] = {slots, static_cast<int32_t>(size),
+                    RowCapacity(static_cast<int32_t>(size))};
+    slots += m.slices_[j].capacity;
+  }
+  m.synapses_.resize(slots);
+  for (int j = 0; j < w.rows; ++j) {
+    Synapse* row = m.synapses_.data() + m.slices_[j].begin;
+    int32_t n = 0;
+    for (int64_t k = w.row_start[j]; k < w.row_start[j + 1]; ++k, ++n) {
       const int32_t i = w.post[k];
       if (i < 0 || i >= w.cols) {
         return absl::InvalidArgumentError(
             absl::StrCat("synapse ", j, " -> ", i, " is outside the ", w.rows,
                          " x ", w.cols, " matrix"));
       }
-      if (!row.empty() && row.back().post >= i) {
+      if (n > 0 && row[n - 1].post >= i) {
         return absl::InvalidArgumentError(absl::StrCat(
             "row ", j, ": post-synaptic indices must ascend without repeats"));
       }
@@ -104,11 +120,11 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
         return absl::InvalidArgumentError(absl::StrCat(
             "weight ", j, " -> ", i, " is ", weight, "; must be in (0, 1]"));
       }
-      row.push_back({i, w.value[k]});
+      row[n] = {i, w.value[k]};
       exact_sum[i] += weight;
       ++m.column_count_[i];
     }
-    m.nnz_ += static_cast<int64_t>(row.size());
+    m.nnz_ += n;
   }
   for (size_t i = 0; i < cols; ++i) {
     const double sum = state.column_sum[i];
@@ -129,12 +145,12 @@ SynapseMatrixState SynapseMatrix::ToState() const {
   SparseWeights& w = state.stored;
   w.rows = rows();
   w.cols = cols();
-  w.row_start.reserve(rows_.size() + 1);
+  w.row_start.reserve(slices_.size() + 1);
   w.row_start.push_back(0);
   w.post.reserve(nnz_);
   w.value.reserve(nnz_);
-  for (const std::vector<Synapse>& row : rows_) {
-    for (const Synapse& s : row) {
+  for (int j = 0; j < rows(); ++j) {
+    for (const Synapse& s : row(j)) {
       w.post.push_back(s.post);
       w.value.push_back(s.stored);
     }
@@ -150,19 +166,56 @@ SynapseMatrixState SynapseMatrix::ToState() const {
 SparseWeights SynapseMatrix::Weights() const { return ToState().Weights(); }
 
 bool SynapseMatrix::Contains(int j, int i) const {
-  const std::vector<Synapse>& row = rows_[j];
+  const std::span<const Synapse> r = row(j);
   auto it = std::lower_bound(
-      row.begin(), row.end(), i,
+      r.begin(), r.end(), i,
       [](const Synapse& s, int post) { return s.post < post; });
-  return it != row.end() && it->post == i;
+  return it != r.end() && it->post == i;
 }
 
 double SynapseMatrix::WeightAt(int j, int i) const {
-  const std::vector<Synapse>& row = rows_[j];
+  const std::span<const Synapse> r = row(j);
   auto it = std::lower_bound(
-      row.begin(), row.end(), i,
+      r.begin(), r.end(), i,
       [](const Synapse& s, int post) { return s.post < post; });
-  return (it != row.end() && it->post == i) ? weight(*it) : 0.0;
+  return (it != r.end() && it->post == i) ? weight(*it) : 0.0;
+}
+
+void SynapseMatrix::ErasePruned(int j) {
+  RowSlice& r = slices_[j];
+  Synapse* row = synapses_.data() + r.begin;
+  int32_t kept = 0;
+  for (int32_t k = 0; k < r.size; ++k) {
+    if (row[k].stored != 0.0) row[kept++] = row[k];
+  }
+  r.size = kept;
+}
+
+void SynapseMatrix::GrowRow(int j) {
+  RowSlice& r = slices_[j];
+  const int64_t begin = static_cast<int64_t>(synapses_.size());
+  const int32_t capacity = std::max(4, 2 * r.capacity);
+  synapses_.resize(begin + capacity);
+  std::copy_n(synapses_.begin() + r.begin, r.size, synapses_.begin() + begin);
+  abandoned_ += r.capacity;
+  r.begin = begin;
+  r.capacity = capacity;
+  if (2 * abandoned_ > static_cast<int64_t>(synapses_.size())) Pack();
+}
+
+void SynapseMatrix::Pack() {
+  std::vector<Synapse> packed;
+  packed.reserve(synapses_.size() - abandoned_);
+  for (RowSlice& r : slices_) {
+    const int64_t begin = static_cast<int64_t>(packed.size());
+    packed.insert(packed.end(), synapses_.begin() + r.begin,
+                  synapses_.begin() + r.begin + r.size);
+    r.begin = begin;
+    r.capacity = RowCapacity(r.size);
+    packed.resize(begin + r.capacity);
+  }
+  synapses_ = std::move(packed);
+  abandoned_ = 0;
 }
 
 void SynapseMatrix::RemoveFromColumn(int i, double weight) {
@@ -176,16 +229,20 @@ void SynapseMatrix::RemoveFromColumn(int i, double weight) {
 }
 
 void SynapseMatrix::Insert(int j, int i, double weight) {
-  std::vector<Synapse>& row = rows_[j];
-  auto it = std::lower_bound(
-      row.begin(), row.end(), i,
+  if (slices_[j].size == slices_[j].capacity) GrowRow(j);
+  RowSlice& r = slices_[j];
+  Synapse* row = synapses_.data() + r.begin;
+  Synapse* at = std::lower_bound(
+      row, row + r.size, i,
       [](const Synapse& s, int post) { return s.post < post; });
+  std::copy_backward(at, row + r.size, row + r.size + 1);
+  ++r.size;
   if (column_count_[i] == 0) {
     column_scale_[i] = 1.0;
     inverse_scale_[i] = 1.0;
     column_sum_[i] = 0.0;
   }
-  row.insert(it, Synapse{i, weight * inverse_scale_[i]});
+  *at = Synapse{i, weight * inverse_scale_[i]};
   ++column_count_[i];
   ++nnz_;
   AddToColumnSum(i, weight);
@@ -210,8 +267,8 @@ void SynapseMatrix::NormalizeColumns() {
 
 void SynapseMatrix::FoldScales() {
   std::fill(column_sum_.begin(), column_sum_.end(), 0.0);
-  for (std::vector<Synapse>& row : rows_) {
-    for (Synapse& s : row) {
+  for (int j = 0; j < rows(); ++j) {
+    for (Synapse& s : MutableRow(j)) {
       s.stored *= column_scale_[s.post];
       column_sum_[s.post] += s.stored;
     }

@@ -64,10 +64,14 @@ class SynapseMatrix {
   SynapseMatrixState ToState() const;
   SparseWeights Weights() const;
 
-  int rows() const { return static_cast<int>(rows_.size()); }
+  int rows() const { return static_cast<int>(slices_.size()); }
   int cols() const { return static_cast<int>(column_scale_.size()); }
   int64_t nnz() const { return nnz_; }
-  const std::vector<Synapse>& row(int j) const { return rows_[j]; }
+  // The synapses leaving neuron j, post ascending. Invalidated by Insert.
+  std::span<const Synapse> row(int j) const {
+    const RowSlice& r = slices_[j];
+    return {synapses_.data() + r.begin, size_t(r.size)};
+  }
   double column_scale(int i) const { return column_scale_[i]; }
   const double* column_scales() const { return column_scale_.data(); }
   double weight(const Synapse& s) const {
@@ -81,7 +85,7 @@ class SynapseMatrix {
   // drive into neuron i is then acc[i] * column_scale(i).
   void AccumulateRows(std::span<const int32_t> active, double* acc) const {
     for (int32_t j : active) {
-      for (const Synapse& s : rows_[j]) acc[s.post] += s.stored;
+      for (const Synapse& s : row(j)) acc[s.post] += s.stored;
     }
   }
 
@@ -121,7 +125,30 @@ class SynapseMatrix {
   void AddToColumnSum(int i, double delta);
   void RemoveFromColumn(int i, double weight);
 
-  std::vector<std::vector<Synapse>> rows_;
+  // Row j occupies synapses_[begin, begin + size); the slots up to
+  // begin + capacity are its slack, so a row grows in place until full and is
+  // then moved to the end of synapses_. One array keeps a spike's rows close
+  // together and makes copies (forks, exports) a few memcpy's.
+  struct RowSlice {
+    int64_t begin;
+    int32_t size;
+    int32_t capacity;
+  };
+  std::span<Synapse> MutableRow(int j) {
+    const RowSlice& r = slices_[j];
+    return {synapses_.data() + r.begin, size_t(r.size)};
+  }
+  // Removes the synapses of row j whose stored value was set to 0 (pruned).
+  void ErasePruned(int j);
+  // Moves row j to the end of synapses_ with twice its capacity.
+  void GrowRow(int j);
+  // Rewrites synapses_ with every row at its initial slack, dropping the
+  // slots that moved rows left behind.
+  void Pack();
+
+  std::vector<Synapse> synapses_;
+  std::vector<RowSlice> slices_;
+  int64_t abandoned_ = 0;  // slots left behind by moved rows.
   std::vector<double> column_scale_;
   std::vector<double> inverse_scale_;  // ~1 / column_scale_, kept in step.
   std::vector<double> column_sum_;
@@ -149,21 +176,18 @@ inline bool SynapseMatrix::ApplyDelta(Synapse& s, double delta) {
 
 template <typename DeltaFn>
 void SynapseMatrix::UpdateRow(int j, DeltaFn delta_for) {
-  std::vector<Synapse>& row = rows_[j];
   bool pruned = false;
-  for (Synapse& s : row) {
+  for (Synapse& s : MutableRow(j)) {
     const double delta = delta_for(s.post);
     if (delta != 0.0) pruned |= !ApplyDelta(s, delta);
   }
-  if (pruned) {
-    std::erase_if(row, [](const Synapse& s) { return s.stored == 0.0; });
-  }
+  if (pruned) ErasePruned(j);
 }
 
 template <typename ChangesFn, typename DeltaFn>
 void SynapseMatrix::UpdateRowWhere(int j, ChangesFn changes,
                                    DeltaFn delta_for) {
-  std::vector<Synapse>& row = rows_[j];
+  std::span<Synapse> row = MutableRow(j);
   if (changed_.size() < row.size()) changed_.resize(row.size());
   uint32_t* changed = changed_.data();
   size_t num_changed = 0;
@@ -176,9 +200,7 @@ void SynapseMatrix::UpdateRowWhere(int j, ChangesFn changes,
     Synapse& s = row[changed[c]];
     pruned |= !ApplyDelta(s, delta_for(s.post));
   }
-  if (pruned) {
-    std::erase_if(row, [](const Synapse& s) { return s.stored == 0.0; });
-  }
+  if (pruned) ErasePruned(j);
 }
 
 inline void SynapseMatrix::AddToColumnSum(int i, double delta) {

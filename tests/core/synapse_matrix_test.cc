@@ -146,3 +146,45 @@ TEST(SynapseMatrixTest, ImportRejectsBadStates) {
 
 }  // namespace
 }  // namespace sorn
+
+namespace sorn {
+namespace {
+
+// Rows grow past their slack (moving to the end of the synapse array and
+// eventually repacking); contents, order and sums must survive every move.
+TEST(SynapseMatrixTest, RowsGrowAndRepackWithoutLosingSynapses) {
+  const int n = 60;
+  DenseMatrix d(n, n);
+  d.at(1, 0) = 0.5;  // one synapse per row to start with
+  for (int j = 1; j < n; ++j) d.at(j, (j + 1) % n) = 0.5;
+  absl::StatusOr<SynapseMatrix> m = SynapseMatrix::FromState(
+      SynapseMatrixState::FromWeights(SparseWeights::FromDense(d)), true);
+  ASSERT_TRUE(m.ok());
+  DenseMatrix expected = d;
+  for (int round = 0; round < 3; ++round) {
+    for (int j = 0; j < n; ++j) {
+      for (int i = (7 * j + round) % n; i < n; i += 5) {
+        if (i == j || m->Contains(j, i)) continue;
+        m->Insert(j, i, 0.01);
+        expected.at(j, i) = 0.01;
+      }
+    }
+  }
+  const SparseWeights w = m->Weights();
+  EXPECT_EQ(w.ToDense().data, expected.data);
+  for (int j = 0; j < n; ++j) {
+    const auto row = m->row(j);
+    for (size_t k = 1; k < row.size(); ++k)
+      EXPECT_LT(row[k - 1].post, row[k].post);
+  }
+  EXPECT_EQ(m->nnz(), w.nnz());
+  const SynapseMatrixState state = m->ToState();
+  for (int i = 0; i < n; ++i) {
+    double sum = 0;
+    for (int j = 0; j < n; ++j) sum += expected.at(j, i);
+    EXPECT_NEAR(state.column_sum[i], sum, 1e-12);
+  }
+}
+
+}  // namespace
+}  // namespace sorn
