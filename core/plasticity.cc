@@ -48,10 +48,15 @@ void ApplyStdp(double eta_stdp, std::span<const uint8_t> code,
 void ApplyIntrinsicPlasticity(double eta_ip, double h_ip, double te_min,
                               double te_max, std::span<const uint8_t> x_after,
                               std::span<double> te) {
-  // Same operations as the reference, te + eta_ip * (x - h_ip), per value of x.
-  const double step[2] = {eta_ip * (0.0 - h_ip), eta_ip * (1.0 - h_ip)};
+  // Same operations as the reference, te + eta_ip * (x - h_ip), per value of
+  // x; written as a select and min/max so that the loop vectorizes.
+  const double silent = eta_ip * (0.0 - h_ip);
+  const double active = eta_ip * (1.0 - h_ip);
+  double* t = te.data();
+  const uint8_t* x = x_after.data();
   for (size_t i = 0; i < te.size(); ++i) {
-    te[i] = std::clamp(te[i] + step[x_after[i]], te_min, te_max);
+    const double moved = t[i] + (x[i] ? active : silent);
+    t[i] = std::min(std::max(moved, te_min), te_max);
   }
 }
 
