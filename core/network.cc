@@ -12,13 +12,22 @@
 namespace sorn {
 namespace {
 
-absl::Status CheckShape(const char* name, const SynapseMatrix& m, int rows,
-                        int cols) {
-  if (m.rows() != rows || m.cols() != cols) {
+// Validates `state` as the `rows` x `cols` matrix `name` and imports it.
+absl::Status ImportMatrix(const char* name, const SynapseMatrixState& state,
+                          int rows, int cols, bool forbid_diagonal,
+                          SynapseMatrix* out) {
+  absl::StatusOr<SynapseMatrix> m =
+      SynapseMatrix::FromState(state, forbid_diagonal);
+  if (!m.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(name, " is ", m.rows(), " x ", m.cols(), "; expected ",
+        absl::StrCat(name, ": ", m.status().message()));
+  }
+  if (m->rows() != rows || m->cols() != cols) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " is ", m->rows(), " x ", m->cols(), "; expected ",
                      rows, " x ", cols));
   }
+  *out = *std::move(m);
   return absl::OkStatus();
 }
 
@@ -78,27 +87,12 @@ absl::StatusOr<Network> Network::FromState(const NetworkState& state) {
   const int ne = state.params.ne;
   const int ni = net.ni_;
 
-  absl::StatusOr<SynapseMatrix> wee =
-      SynapseMatrix::FromState(state.wee, /*forbid_diagonal=*/true);
-  if (!wee.ok())
-    return absl::InvalidArgumentError(
-        absl::StrCat("Wee: ", wee.status().message()));
-  absl::StatusOr<SynapseMatrix> wei =
-      SynapseMatrix::FromState(state.wei, /*forbid_diagonal=*/false);
-  if (!wei.ok())
-    return absl::InvalidArgumentError(
-        absl::StrCat("Wei: ", wei.status().message()));
-  absl::StatusOr<SynapseMatrix> wie =
-      SynapseMatrix::FromState(state.wie, /*forbid_diagonal=*/false);
-  if (!wie.ok())
-    return absl::InvalidArgumentError(
-        absl::StrCat("Wie: ", wie.status().message()));
-  net.wee_ = *std::move(wee);
-  net.wei_ = *std::move(wei);
-  net.wie_ = *std::move(wie);
-  RETURN_IF_ERROR(CheckShape("Wee", net.wee_, ne, ne));
-  RETURN_IF_ERROR(CheckShape("Wei", net.wei_, ni, ne));
-  RETURN_IF_ERROR(CheckShape("Wie", net.wie_, ne, ni));
+  RETURN_IF_ERROR(ImportMatrix("Wee", state.wee, ne, ne,
+                               /*forbid_diagonal=*/true, &net.wee_));
+  RETURN_IF_ERROR(ImportMatrix("Wei", state.wei, ni, ne,
+                               /*forbid_diagonal=*/false, &net.wei_));
+  RETURN_IF_ERROR(ImportMatrix("Wie", state.wie, ne, ni,
+                               /*forbid_diagonal=*/false, &net.wie_));
   RETURN_IF_ERROR(CheckThresholds("Te", state.te, ne));
   RETURN_IF_ERROR(CheckThresholds("Ti", state.ti, ni));
   RETURN_IF_ERROR(CheckActivity("x_prev", state.x_prev, ne));
