@@ -9,6 +9,8 @@ PACKAGES=(
   build-essential cmake pkg-config git
   # Libraries the engine and its tests link against.
   libeigen3-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # gRPC and Protocol Buffers: the API, the server and the C++ client.
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   # Reads the conformance cases' case.json (tests only).
   nlohmann-json3-dev
   # Style.

@@ -1,0 +1,103 @@
+// sorn-server: serves named SORN sessions over gRPC (sorn.v1.Sorn), with the
+// standard health service and server reflection.
+//
+//   sorn-server [--host=127.0.0.1] [--port=50051] [limits...]
+//
+// Prints "sorn-server listening on HOST:PORT" once it accepts calls (with
+// --port=0, the port the system picked). SIGINT or SIGTERM shut it down.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "server/server_options.h"
+#include "server/session_store.h"
+#include "server/sorn_service.h"
+
+namespace {
+const sorn::server::ServerOptions kDefaults;
+}  // namespace
+
+ABSL_FLAG(std::string, host, kDefaults.host,
+          "address to listen on (0.0.0.0 for every interface)");
+ABSL_FLAG(int, port, kDefaults.port, "gRPC port; 0 picks a free one");
+ABSL_FLAG(int, max_sessions, kDefaults.max_sessions, "sessions held at once");
+ABSL_FLAG(int, max_ne, kDefaults.max_ne, "largest ne of a session");
+ABSL_FLAG(int64_t, max_steps_per_call, kDefaults.max_steps_per_call,
+          "largest timesteps of one Simulate or Train call");
+ABSL_FLAG(int64_t, record_buffer_steps, kDefaults.record_buffer_steps,
+          "steps of activity a session keeps for GetStatistics, by default");
+ABSL_FLAG(int64_t, max_record_buffer_steps, kDefaults.max_record_buffer_steps,
+          "largest record buffer a session may ask for");
+ABSL_FLAG(int, max_message_bytes, kDefaults.max_message_bytes,
+          "largest request message accepted");
+ABSL_FLAG(int64_t, max_state_bytes, kDefaults.max_state_bytes,
+          "largest state ImportState accepts");
+
+namespace {
+
+grpc::Server* g_server = nullptr;
+
+void Shutdown(int) {
+  // Shutdown from a signal handler is not async-signal-safe; hand it to a
+  // thread instead.
+  static std::atomic<bool> once{false};
+  if (!once.exchange(true) && g_server != nullptr) {
+    std::thread([] { g_server->Shutdown(); }).detach();
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Serves named SORN sessions over gRPC (see proto/sorn/v1/sorn.proto).");
+  absl::ParseCommandLine(argc, argv);
+  sorn::server::ServerOptions options;
+  options.host = absl::GetFlag(FLAGS_host);
+  options.port = absl::GetFlag(FLAGS_port);
+  options.max_sessions = absl::GetFlag(FLAGS_max_sessions);
+  options.max_ne = absl::GetFlag(FLAGS_max_ne);
+  options.max_steps_per_call = absl::GetFlag(FLAGS_max_steps_per_call);
+  options.record_buffer_steps = absl::GetFlag(FLAGS_record_buffer_steps);
+  options.max_record_buffer_steps =
+      absl::GetFlag(FLAGS_max_record_buffer_steps);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.max_state_bytes = absl::GetFlag(FLAGS_max_state_bytes);
+
+  sorn::server::SessionStore store(options);
+  sorn::server::SornService service(options, &store);
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  const std::string address = options.host + ":" + std::to_string(options.port);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    std::fprintf(stderr, "sorn-server: cannot listen on %s\n", address.c_str());
+    return 1;
+  }
+  g_server = server.get();
+  std::signal(SIGINT, Shutdown);
+  std::signal(SIGTERM, Shutdown);
+  std::printf(
+      "sorn-server listening on %s:%d (local mode: no authentication)\n",
+      options.host.c_str(), port);
+  std::fflush(stdout);
+  server->Wait();
+  std::printf("sorn-server stopped\n");
+  return 0;
+}

@@ -1,0 +1,234 @@
+// SornService: the calls that step a session (Simulate, Train, Step).
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
+#include "server/input_source.h"
+#include "server/packed_bits.h"
+#include "server/proto_convert.h"
+#include "server/sorn_service.h"
+#include "server/status_convert.h"
+
+namespace sorn::server {
+namespace {
+
+constexpr int kDefaultStepsPerMessage = 256;
+constexpr int kMaxStepsPerMessage = 4096;
+// Steps between two checks for cancellation: at most a few ms at any size
+// the server allows, so a cancelled call stops well within 100 ms.
+constexpr int kCancelCheckSteps = 16;
+
+// What to put in each response, with the API's defaults.
+struct Selection {
+  bool x, y, r, counts, thresholds;
+  int weights_every;
+};
+
+absl::StatusOr<Selection> SelectionFromProto(const pb::RecordSelection& p) {
+  if (p.weights_every() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("weights_every must be >= 0, got ", p.weights_every()));
+  }
+  return Selection{p.has_x() ? p.x() : true, p.has_y() ? p.y() : true,
+                   p.has_r() ? p.r() : true, p.has_counts() ? p.counts() : true,
+                   p.thresholds(),           p.weights_every()};
+}
+
+absl::StatusOr<Phase> PhaseFromProto(pb::Phase phase, Phase fallback) {
+  switch (phase) {
+    case pb::PHASE_UNSPECIFIED:
+      return fallback;
+    case pb::PLASTICITY:
+      return Phase::kPlasticity;
+    case pb::TRAINING:
+      return Phase::kTraining;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown phase ", int(phase)));
+  }
+}
+
+// Appends one step's bits to a packed field holding `index` steps so far.
+void AppendBits(const std::vector<uint8_t>& bits, int index, std::string* out) {
+  const size_t bytes = PackedBytes(static_cast<int>(bits.size()));
+  out->resize((index + 1) * bytes);
+  PackBits(bits.data(), static_cast<int>(bits.size()),
+           reinterpret_cast<uint8_t*>(out->data()) + index * bytes);
+}
+
+}  // namespace
+
+grpc::Status SornService::Simulate(
+    grpc::ServerContext* context, const pb::RunRequest* request,
+    grpc::ServerWriter<pb::RunResponse>* writer) {
+  return ToGrpcStatus(Run(context, *request, Phase::kPlasticity, writer));
+}
+
+grpc::Status SornService::Train(grpc::ServerContext* context,
+                                const pb::RunRequest* request,
+                                grpc::ServerWriter<pb::RunResponse>* writer) {
+  return ToGrpcStatus(Run(context, *request, Phase::kTraining, writer));
+}
+
+absl::Status SornService::Run(grpc::ServerContext* context,
+                              const pb::RunRequest& request,
+                              Phase default_phase,
+                              grpc::ServerWriter<pb::RunResponse>* writer) {
+  absl::StatusOr<std::shared_ptr<Session>> session =
+      store_->Get(request.session());
+  if (!session.ok()) return session.status();
+  const int64_t steps = request.timesteps();
+  if (steps < 1 || steps > options_.max_steps_per_call) {
+    return absl::InvalidArgumentError(absl::StrCat("timesteps must be in [1, ",
+                                                   options_.max_steps_per_call,
+                                                   "], got ", steps));
+  }
+  const int per_message = request.steps_per_message() == 0
+                              ? kDefaultStepsPerMessage
+                              : request.steps_per_message();
+  if (per_message < 1 || per_message > kMaxStepsPerMessage) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("steps_per_message must be in [1, ", kMaxStepsPerMessage,
+                     "], got ", per_message));
+  }
+  absl::StatusOr<FreezeSet> call_frozen = FreezeFromProto(request.freeze());
+  if (!call_frozen.ok()) return call_frozen.status();
+  absl::StatusOr<Phase> phase = PhaseFromProto(request.phase(), default_phase);
+  if (!phase.ok()) return phase.status();
+  absl::StatusOr<Selection> select = SelectionFromProto(request.record());
+  if (!select.ok()) return select.status();
+  absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
+  if (!driver.ok()) return driver.status();
+  const int nu = (*session)->WithState(
+      [](const Network& net, const ActivityLog&) { return net.nu(); });
+  absl::StatusOr<InputSource> inputs = InputSource::Create(request, nu);
+  if (!inputs.ok()) return inputs.status();
+
+  StepOptions options;
+  options.phase = *phase;
+  options.noise = request.has_noise() ? request.noise() : true;
+  options.record_thresholds = select->thresholds;
+  std::vector<double> input(nu);
+  StepRecord record;
+  int64_t done = 0;
+  while (done < steps) {
+    pb::RunResponse response;
+    const int batch =
+        static_cast<int>(std::min<int64_t>(per_message, steps - done));
+    absl::Status status =
+        (*session)->WithState([&](Network& net, ActivityLog& log) {
+          const FreezeSet session_frozen = net.frozen();
+          net.set_frozen(
+              FreezeSet::FromBits(session_frozen.bits() | call_frozen->bits()));
+          response.set_first_step(net.step_count());
+          absl::Status s;
+          int k = 0;
+          for (; k < batch; ++k) {
+            if (k % kCancelCheckSteps == kCancelCheckSteps - 1 &&
+                context->IsCancelled())
+              break;
+            const int64_t t = done + k;
+            inputs->Fill(t, input);
+            options.record_weights =
+                select->weights_every > 0 &&
+                ((t + 1) % select->weights_every == 0 || t + 1 == steps);
+            s = net.Step(input, options, &record);
+            if (!s.ok()) break;
+            log.Append(record);
+            if (select->x) AppendBits(record.x, k, response.mutable_x());
+            if (select->y) AppendBits(record.y, k, response.mutable_y());
+            if (select->r) AppendBits(record.r, k, response.mutable_r());
+            if (select->counts) {
+              response.add_ee_conn(record.ee_conn);
+              response.add_ei_conn(record.ei_conn);
+            }
+            if (select->thresholds) {
+              response.mutable_te()->Add(record.te.begin(), record.te.end());
+              response.mutable_ti()->Add(record.ti.begin(), record.ti.end());
+            }
+            if (options.record_weights) {
+              pb::WeightSnapshot* w = response.add_weights();
+              w->set_step(net.step_count());
+              SparseToProto(record.wee, w->mutable_wee());
+              SparseToProto(record.wei, w->mutable_wei());
+            }
+          }
+          net.set_frozen(session_frozen);
+          response.set_steps(k);
+          return s;
+        });
+    RETURN_IF_ERROR(status);
+    done += response.steps();
+    if (response.steps() < batch || context->IsCancelled()) {
+      return absl::CancelledError(absl::StrCat("cancelled by the client after ",
+                                               done, " of ", steps, " steps"));
+    }
+    if (!writer->Write(response)) {
+      return absl::CancelledError(absl::StrCat("the client went away after ",
+                                               done, " of ", steps, " steps"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+grpc::Status SornService::Step(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<pb::StepResponse, pb::StepRequest>* stream) {
+  return ToGrpcStatus(RunStepStream(context, stream));
+}
+
+absl::Status SornService::RunStepStream(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<pb::StepResponse, pb::StepRequest>* stream) {
+  pb::StepRequest request;
+  if (!stream->Read(&request)) return absl::OkStatus();  // nothing asked.
+  absl::StatusOr<std::shared_ptr<Session>> session =
+      store_->Get(request.session());
+  if (!session.ok()) return session.status();
+  absl::StatusOr<Selection> select = SelectionFromProto(request.record());
+  if (!select.ok()) return select.status();
+  absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
+  if (!driver.ok()) return driver.status();
+  const std::string& name = (*session)->name();
+  StepRecord record;
+  StepOptions options;
+  options.record_thresholds = select->thresholds;
+  do {
+    if (!request.session().empty() && request.session() != name) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("this Step stream drives \"", name,
+                       "\"; a request names \"", request.session(), "\""));
+    }
+    absl::StatusOr<Phase> phase =
+        PhaseFromProto(request.phase(), Phase::kPlasticity);
+    if (!phase.ok()) return phase.status();
+    options.phase = *phase;
+    options.noise = request.has_noise() ? request.noise() : true;
+    pb::StepResponse response;
+    absl::Status status = (*session)->WithState([&](Network& net,
+                                                    ActivityLog& log) {
+      RETURN_IF_ERROR(net.Step(
+          std::span<const double>(request.input().data(), request.input_size()),
+          options, &record));
+      log.Append(record);
+      response.set_step(net.step_count());
+      return absl::OkStatus();
+    });
+    RETURN_IF_ERROR(status);
+    if (select->x) AppendBits(record.x, 0, response.mutable_x());
+    if (select->y) AppendBits(record.y, 0, response.mutable_y());
+    if (select->r) AppendBits(record.r, 0, response.mutable_r());
+    if (select->counts) {
+      response.set_ee_conn(record.ee_conn);
+      response.set_ei_conn(record.ei_conn);
+    }
+    if (select->thresholds) {
+      response.mutable_te()->Add(record.te.begin(), record.te.end());
+      response.mutable_ti()->Add(record.ti.begin(), record.ti.end());
+    }
+    if (!stream->Write(response)) break;
+  } while (!context->IsCancelled() && stream->Read(&request));
+  return absl::OkStatus();
+}
+
+}  // namespace sorn::server

@@ -1,0 +1,35 @@
+// ServerOptions: the limits and addresses of one sorn-server, set from flags
+// in main.cc. Every default lets a new user start the server with no flags.
+#ifndef SORN_SERVER_SERVER_OPTIONS_H_
+#define SORN_SERVER_SERVER_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+namespace sorn::server {
+
+struct ServerOptions {
+  // Address to listen on. Loopback by default: without authentication the
+  // server is a single user's local service.
+  std::string host = "127.0.0.1";
+  // gRPC port; 0 picks a free port (printed at start).
+  int port = 50051;
+  // Sessions the server holds at once.
+  int max_sessions = 1000;
+  // Largest ne a session may have.
+  int max_ne = 100000;
+  // Largest `timesteps` of one Simulate or Train call.
+  int64_t max_steps_per_call = 100'000'000;
+  // Record buffer (GetStatistics) of a session that does not choose one.
+  int64_t record_buffer_steps = 10'000;
+  // Largest record buffer a session may ask for.
+  int64_t max_record_buffer_steps = 1'000'000;
+  // Largest request message gRPC accepts (explicit inputs are the big ones).
+  int max_message_bytes = 64 << 20;
+  // Largest serialized state ImportState accepts, over all its chunks.
+  int64_t max_state_bytes = int64_t{2} << 30;
+};
+
+}  // namespace sorn::server
+
+#endif  // SORN_SERVER_SERVER_OPTIONS_H_

@@ -1,0 +1,25 @@
+#include "server/session.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace sorn::server {
+
+Session::Session(std::string name, uint64_t seed, Network network,
+                 int64_t record_buffer_steps)
+    : name_(std::move(name)),
+      seed_(seed),
+      network_(std::move(network)),
+      log_(network_.ne(), network_.ni(), record_buffer_steps) {}
+
+absl::StatusOr<Session::Driver> Session::TryDrive() {
+  bool expected = false;
+  if (!driving_.compare_exchange_strong(expected, true)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "session \"", name_, "\" is being driven by another call"));
+  }
+  return Driver(this);
+}
+
+}  // namespace sorn::server

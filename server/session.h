@@ -1,0 +1,76 @@
+// Session: one named network on the server, its recorded activity, and the
+// rule that one call at a time drives it.
+#ifndef SORN_SERVER_SESSION_H_
+#define SORN_SERVER_SESSION_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "core/network.h"
+#include "server/activity_log.h"
+
+namespace sorn::server {
+
+// Owned by the SessionStore through shared_ptr (a call keeps its session
+// alive even if it is deleted meanwhile). Thread-safe.
+//
+// Two locks: `driving_` makes one call the session's driver (Simulate, Train,
+// Step, Freeze, replacement); others get FAILED_PRECONDITION at once. `mu_`
+// guards the network and log for single steps or batches, so readers
+// (GetSession, GetStatistics, ExportState, ForkSession) see a consistent state
+// between two batches of a running driver instead of failing.
+class Session {
+ public:
+  Session(std::string name, uint64_t seed, Network network,
+          int64_t record_buffer_steps);
+
+  const std::string& name() const { return name_; }
+  uint64_t seed() const { return seed_; }
+
+  // Held by the driving call for its whole life.
+  class Driver {
+   public:
+    explicit Driver(Session* s) : session_(s) {}
+    Driver(Driver&& other) : session_(other.session_) {
+      other.session_ = nullptr;
+    }
+    Driver(const Driver&) = delete;
+    ~Driver() {
+      if (session_ != nullptr) session_->driving_.store(false);
+    }
+
+   private:
+    Session* session_;
+  };
+  // FAILED_PRECONDITION if another call drives the session.
+  absl::StatusOr<Driver> TryDrive();
+
+  // Runs `fn(network, log)` under the state lock.
+  template <typename Fn>
+  auto WithState(Fn fn) {
+    absl::MutexLock lock(&mu_);
+    return fn(network_, log_);
+  }
+  template <typename Fn>
+  auto WithState(Fn fn) const {
+    absl::MutexLock lock(&mu_);
+    return fn(static_cast<const Network&>(network_),
+              static_cast<const ActivityLog&>(log_));
+  }
+
+ private:
+  const std::string name_;
+  const uint64_t seed_;
+  std::atomic<bool> driving_{false};
+  mutable absl::Mutex mu_;
+  Network network_ ABSL_GUARDED_BY(mu_);
+  ActivityLog log_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sorn::server
+
+#endif  // SORN_SERVER_SESSION_H_

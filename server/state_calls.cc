@@ -1,0 +1,116 @@
+// SornService: whole-state transfer (ExportState, ImportState), chunked so
+// that states of any size fit under gRPC's message limits.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "core/reference_state.h"
+#include "core/status_macros.h"
+#include "server/proto_convert.h"
+#include "server/sorn_service.h"
+#include "server/status_convert.h"
+
+namespace sorn::server {
+namespace {
+
+constexpr size_t kChunkBytes = 1 << 20;
+
+}  // namespace
+
+grpc::Status SornService::ExportState(
+    grpc::ServerContext* context, const pb::ExportStateRequest* request,
+    grpc::ServerWriter<pb::StateChunk>* writer) {
+  absl::StatusOr<std::shared_ptr<Session>> session =
+      store_->Get(request->session());
+  if (!session.ok()) return ToGrpcStatus(session.status());
+  const NetworkState state = (*session)->WithState(
+      [](const Network& net, const ActivityLog&) { return net.ExportState(); });
+  pb::NetworkState proto;
+  NetworkStateToProto(state, &proto);
+  const std::string bytes = proto.SerializeAsString();
+  size_t offset = 0;
+  do {
+    pb::StateChunk chunk;
+    const size_t n = std::min(kChunkBytes, bytes.size() - offset);
+    chunk.set_data(bytes.substr(offset, n));
+    chunk.set_total_bytes(static_cast<int64_t>(bytes.size()));
+    offset += n;
+    if (context->IsCancelled() || !writer->Write(chunk)) {
+      return ToGrpcStatus(
+          absl::CancelledError("export cancelled by the client"));
+    }
+  } while (offset < bytes.size());
+  return grpc::Status::OK;
+}
+
+grpc::Status SornService::ImportState(
+    grpc::ServerContext*, grpc::ServerReader<pb::ImportStateRequest>* reader,
+    pb::SessionInfo* info) {
+  return ToGrpcStatus(Import(reader, info));
+}
+
+absl::Status SornService::Import(
+    grpc::ServerReader<pb::ImportStateRequest>* reader, pb::SessionInfo* info) {
+  pb::ImportStateRequest message;
+  if (!reader->Read(&message) || !message.has_header()) {
+    return absl::InvalidArgumentError(
+        "the first ImportState message must carry the header");
+  }
+  const pb::ImportStateRequest::Header header = message.header();
+  std::string bytes = message.data();
+  while (reader->Read(&message)) {
+    if (message.has_header()) {
+      return absl::InvalidArgumentError(
+          "only the first message may carry a header");
+    }
+    if (int64_t(bytes.size() + message.data().size()) >
+        options_.max_state_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("state exceeds this server's limit of ",
+                       options_.max_state_bytes, " bytes (--max_state_bytes)"));
+    }
+    bytes += message.data();
+  }
+  absl::StatusOr<NetworkState> state;
+  uint64_t seed = header.has_seed() ? header.seed() : 0;
+  if (header.format() == pb::ImportStateRequest::Header::REFERENCE) {
+    pb::ReferenceState proto;
+    if (!proto.ParseFromString(bytes)) {
+      return absl::InvalidArgumentError(
+          "data is not a serialized ReferenceState");
+    }
+    absl::StatusOr<ReferenceState> reference = ReferenceStateFromProto(proto);
+    if (!reference.ok()) return reference.status();
+    absl::StatusOr<Params> params = ParamsFromProto(header.params());
+    if (!params.ok()) return params.status();
+    absl::StatusOr<FreezeSet> frozen = FreezeFromProto(header.frozen());
+    if (!frozen.ok()) return frozen.status();
+    state = FromReferenceState(*reference, *params, *frozen, seed);
+  } else if (header.format() == pb::ImportStateRequest::Header::NATIVE ||
+             header.format() ==
+                 pb::ImportStateRequest::Header::FORMAT_UNSPECIFIED) {
+    pb::NetworkState proto;
+    if (!proto.ParseFromString(bytes)) {
+      return absl::InvalidArgumentError(
+          "data is not a serialized NetworkState");
+    }
+    state = NetworkStateFromProto(proto);
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown state format ", int(header.format())));
+  }
+  if (!state.ok()) return state.status();
+  RETURN_IF_ERROR(store_->CheckLimits(state->params));
+  absl::StatusOr<Network> network = Network::FromState(*state);
+  if (!network.ok()) return network.status();
+  absl::StatusOr<std::shared_ptr<Session>> session =
+      store_->Add(header.name(), *std::move(network), seed,
+                  header.has_record_buffer_steps()
+                      ? std::optional<int64_t>(header.record_buffer_steps())
+                      : std::nullopt,
+                  header.replace());
+  if (!session.ok()) return session.status();
+  DescribeSession(**session, info);
+  return absl::OkStatus();
+}
+
+}  // namespace sorn::server
