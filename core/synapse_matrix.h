@@ -10,7 +10,7 @@
 // only the columns that changed, in O(1) each. Every kFoldInterval steps (and
 // whenever a running sum may have lost precision) the scales are folded back
 // into the stored values and the sums recomputed exactly, which bounds the
-// rounding drift; results stay within ~1e-15 of eager normalization.
+// rounding drift; weights stay within ~1e-12 of eager normalization.
 #ifndef SORN_CORE_SYNAPSE_MATRIX_H_
 #define SORN_CORE_SYNAPSE_MATRIX_H_
 

@@ -6,6 +6,7 @@
 // Prints "sorn-server listening on HOST:PORT" once it accepts calls (with
 // --port=0, the port the system picked). SIGINT or SIGTERM shut it down.
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -53,7 +54,11 @@ void Shutdown(int) {
   // thread instead.
   static std::atomic<bool> once{false};
   if (!once.exchange(true) && g_server != nullptr) {
-    std::thread([] { g_server->Shutdown(); }).detach();
+    std::thread([] {
+      // Calls still running after a second are cancelled.
+      g_server->Shutdown(std::chrono::system_clock::now() +
+                         std::chrono::seconds(1));
+    }).detach();
   }
 }
 
@@ -84,6 +89,10 @@ int main(int argc, char** argv) {
   const std::string address = options.host + ":" + std::to_string(options.port);
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  // Idle pool threads poll for work this often; it bounds how long shutdown
+  // waits for them.
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, 100);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

@@ -103,6 +103,16 @@ TEST(SynapseMatrixTest, StateRoundTripIsExact) {
   EXPECT_EQ(s.column_dirty, t.column_dirty);
 }
 
+TEST(SynapseMatrixTest, WeightOfOneThroughARoundedScaleImports) {
+  SynapseMatrixState s = Small().ToState();
+  // Column 0 holds 1 -> 0 and 2 -> 0; make 1 -> 0 read 1 + 1 ulp.
+  s.stored.value[2] = 1.0;
+  s.column_scale[0] = std::nextafter(1.0, 2.0);
+  s.column_inverse_scale[0] = 1.0 / s.column_scale[0];
+  s.column_sum[0] = 1.0 * s.column_scale[0] + 0.4 * s.column_scale[0];
+  EXPECT_TRUE(SynapseMatrix::FromState(s, true).ok());
+}
+
 TEST(SynapseMatrixTest, ImportRejectsBadStates) {
   const SynapseMatrixState good = Small().ToState();
   auto expect_bad = [](SynapseMatrixState s, const char* what) {

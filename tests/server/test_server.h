@@ -1,0 +1,99 @@
+// TestServer: starts the real sorn-server binary on a free loopback port for
+// a test and stops it afterwards; helpers to decode the API's packed bits.
+#ifndef SORN_TESTS_SERVER_TEST_SERVER_H_
+#define SORN_TESTS_SERVER_TEST_SERVER_H_
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "sorn/v1/sorn.grpc.pb.h"
+
+extern char** environ;
+
+namespace sorn {
+
+class TestServer {
+ public:
+  explicit TestServer(std::vector<std::string> flags = {}) {
+    int out[2];
+    if (pipe(out) != 0) return;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    std::vector<std::string> args = {SORN_SERVER_PATH, "--port=0"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, SORN_SERVER_PATH, &actions, nullptr, argv.data(),
+                    environ) != 0) {
+      pid_ = -1;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    // Wait for "sorn-server listening on 127.0.0.1:PORT ...".
+    FILE* f = fdopen(out[0], "r");
+    char line[256] = {0};
+    if (f != nullptr && fgets(line, sizeof(line), f) != nullptr) {
+      const std::string s(line);
+      const size_t colon = s.find("127.0.0.1:");
+      if (colon != std::string::npos) port_ = std::stoi(s.substr(colon + 10));
+    }
+    stdout_ = f;
+    channel_ =
+        grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  }
+  ~TestServer() { Stop(); }
+
+  // SIGTERM, then waits; returns the exit status.
+  int Stop() {
+    if (pid_ <= 0) return -1;
+    channel_.reset();  // an open connection slows the server's shutdown.
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    if (stdout_ != nullptr) fclose(stdout_);
+    stdout_ = nullptr;
+    return status;
+  }
+  bool ok() const { return pid_ > 0 && port_ > 0; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  std::unique_ptr<v1::Sorn::Stub> NewStub() const {
+    return v1::Sorn::NewStub(channel_);
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  FILE* stdout_ = nullptr;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// Unpacks `steps` x `n` bits of the API's packed activity.
+inline std::vector<std::vector<uint8_t>> Unpack(const std::string& packed,
+                                                int steps, int n) {
+  const size_t bytes = (size_t(n) + 7) / 8;
+  std::vector<std::vector<uint8_t>> out(steps, std::vector<uint8_t>(n));
+  for (int t = 0; t < steps; ++t) {
+    for (int i = 0; i < n; ++i) {
+      out[t][i] = (uint8_t(packed[t * bytes + i / 8]) >> (i % 8)) & 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace sorn
+
+#endif  // SORN_TESTS_SERVER_TEST_SERVER_H_
