@@ -78,10 +78,14 @@ absl::Status SornService::Run(grpc::ServerContext* context,
       store_->Get(request.session());
   if (!session.ok()) return session.status();
   const int64_t steps = request.timesteps();
-  if (steps < 1 || steps > options_.max_steps_per_call) {
-    return absl::InvalidArgumentError(absl::StrCat("timesteps must be in [1, ",
-                                                   options_.max_steps_per_call,
-                                                   "], got ", steps));
+  if (steps < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("timesteps must be >= 1, got ", steps));
+  }
+  if (steps > options_.max_steps_per_call) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "timesteps = ", steps, " exceeds this server's limit of ",
+        options_.max_steps_per_call, " per call (--max_steps_per_call)"));
   }
   const int per_message = request.steps_per_message() == 0
                               ? kDefaultStepsPerMessage

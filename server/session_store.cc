@@ -10,7 +10,7 @@ namespace sorn::server {
 
 absl::Status SessionStore::CheckLimits(const Params& params) const {
   if (params.ne > options_.max_ne) {
-    return absl::InvalidArgumentError(
+    return absl::ResourceExhaustedError(
         absl::StrCat("ne = ", params.ne, " exceeds this server's limit of ",
                      options_.max_ne, " (--max_ne)"));
   }
@@ -20,10 +20,15 @@ absl::Status SessionStore::CheckLimits(const Params& params) const {
 absl::StatusOr<int64_t> SessionStore::RecordSteps(
     std::optional<int64_t> requested) const {
   if (!requested.has_value()) return options_.record_buffer_steps;
-  if (*requested < 0 || *requested > options_.max_record_buffer_steps) {
+  if (*requested < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("record_buffer_steps must be in [0, ",
-                     options_.max_record_buffer_steps, "], got ", *requested));
+        absl::StrCat("record_buffer_steps must be >= 0, got ", *requested));
+  }
+  if (*requested > options_.max_record_buffer_steps) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "record_buffer_steps = ", *requested,
+        " exceeds this server's limit of ", options_.max_record_buffer_steps,
+        " (--max_record_buffer_steps)"));
   }
   return *requested;
 }
