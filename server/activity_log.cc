@@ -11,16 +11,34 @@ ActivityLog::ActivityLog(int ne, int ni, int64_t capacity)
       bytes_i_(PackedBytes(ni)),
       capacity_(capacity < 0 ? 0 : capacity) {}
 
+namespace {
+
+int64_t CountBits(const uint8_t* bytes, size_t n) {
+  int64_t count = 0;
+  for (size_t b = 0; b < n; ++b) count += __builtin_popcount(bytes[b]);
+  return count;
+}
+
+}  // namespace
+
 void ActivityLog::Append(const StepRecord& record) {
   if (capacity_ == 0) return;
   if (size_ < capacity_) {
     x_.resize(x_.size() + bytes_e_);
     r_.resize(r_.size() + bytes_e_);
     y_.resize(y_.size() + bytes_i_);
+  } else {
+    // The oldest step leaves the buffer.
+    spikes_x_ -= CountBits(&x_[next_ * bytes_e_], bytes_e_);
+    spikes_r_ -= CountBits(&r_[next_ * bytes_e_], bytes_e_);
+    spikes_y_ -= CountBits(&y_[next_ * bytes_i_], bytes_i_);
   }
   PackBits(record.x.data(), ne_, &x_[next_ * bytes_e_]);
   PackBits(record.r.data(), ne_, &r_[next_ * bytes_e_]);
   PackBits(record.y.data(), ni_, &y_[next_ * bytes_i_]);
+  spikes_x_ += CountBits(&x_[next_ * bytes_e_], bytes_e_);
+  spikes_r_ += CountBits(&r_[next_ * bytes_e_], bytes_e_);
+  spikes_y_ += CountBits(&y_[next_ * bytes_i_], bytes_i_);
   next_ = (next_ + 1) % capacity_;
   if (size_ < capacity_) ++size_;
 }
@@ -56,9 +74,9 @@ SpikeTrain ActivityLog::Train(Population population, int64_t last_steps) const {
 
 double ActivityLog::MeanRate(Population population) const {
   if (size_ == 0) return 0.0;
-  const std::vector<uint8_t>& buffer = Buffer(population);
-  int64_t spikes = 0;
-  for (uint8_t b : buffer) spikes += __builtin_popcount(b);
+  const int64_t spikes = population == Population::kInhibitory  ? spikes_y_
+                         : population == Population::kRecurrent ? spikes_r_
+                                                                : spikes_x_;
   return double(spikes) / (double(size_) * Neurons(population));
 }
 

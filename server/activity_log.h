@@ -26,7 +26,7 @@ class ActivityLog {
   // The last min(last_steps, size()) steps (all when last_steps <= 0), oldest
   // first.
   SpikeTrain Train(Population population, int64_t last_steps) const;
-  // Mean fraction of active neurons per recorded step; 0 when empty.
+  // Mean fraction of active neurons per recorded step; 0 when empty. O(1).
   double MeanRate(Population population) const;
 
  private:
@@ -41,6 +41,9 @@ class ActivityLog {
   int64_t size_ = 0;
   int64_t next_ = 0;                // slot of the next step.
   std::vector<uint8_t> x_, y_, r_;  // slots x packed bytes.
+  int64_t spikes_x_ = 0;  // spikes in the buffer, kept as steps come and go.
+  int64_t spikes_y_ = 0;
+  int64_t spikes_r_ = 0;
 };
 
 }  // namespace sorn::server

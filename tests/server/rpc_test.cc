@@ -327,6 +327,73 @@ TEST_F(RpcTest, ExportImportForkContinueBitForBit) {
   EXPECT_NE(a, b);
 }
 
+// A default network of ne = 10,000 (dense Wie: 20,000,000 synapses, a
+// ~200 MB state) goes out and back in through the chunked transfer.
+TEST_F(RpcTest, StateOfTenThousandNeuronsTransfers) {
+  {
+    grpc::ClientContext ctx;
+    pb::CreateSessionRequest req;
+    req.set_name("big");
+    req.set_seed(5);
+    req.mutable_params()->set_ne(10000);
+    pb::SessionInfo info;
+    ASSERT_TRUE(stub_->CreateSession(&ctx, req, &info).ok());
+    EXPECT_EQ(info.ie_connections(), 20'000'000);
+  }
+  std::vector<std::string> chunks;
+  int64_t total = 0;
+  {
+    grpc::ClientContext ctx;
+    pb::ExportStateRequest req;
+    req.set_session("big");
+    auto reader = stub_->ExportState(&ctx, req);
+    pb::StateChunk chunk;
+    while (reader->Read(&chunk)) {
+      EXPECT_LE(chunk.data().size(), 1u << 20);
+      total += chunk.data().size();
+      chunks.push_back(chunk.data());
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+    EXPECT_GT(total, 150'000'000);
+    EXPECT_EQ(total, chunk.total_bytes());
+  }
+  {
+    grpc::ClientContext ctx;
+    pb::SessionInfo info;
+    auto writer = stub_->ImportState(&ctx, &info);
+    pb::ImportStateRequest header;
+    header.mutable_header()->set_name("big-copy");
+    ASSERT_TRUE(writer->Write(header));
+    for (std::string& data : chunks) {
+      pb::ImportStateRequest message;
+      message.set_data(std::move(data));
+      ASSERT_TRUE(writer->Write(message));
+    }
+    writer->WritesDone();
+    const grpc::Status s = writer->Finish();
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(info.ne(), 10000);
+    EXPECT_EQ(info.ie_connections(), 20'000'000);
+  }
+  pb::RunRequest run;
+  run.set_timesteps(20);
+  run.mutable_generated()->set_kind(pb::GeneratedInputs::UNIFORM);
+  std::string a, b;
+  run.set_session("big");
+  for (const pb::RunResponse& r : Run(run)) a += r.x();
+  run.set_session("big-copy");
+  for (const pb::RunResponse& r : Run(run)) b += r.x();
+  EXPECT_EQ(a.size(), 20u * 1250);
+  EXPECT_EQ(a, b);
+  for (const char* name : {"big", "big-copy"}) {  // free the memory.
+    grpc::ClientContext ctx;
+    pb::DeleteSessionRequest req;
+    req.set_name(name);
+    pb::DeleteSessionResponse resp;
+    EXPECT_TRUE(stub_->DeleteSession(&ctx, req, &resp).ok());
+  }
+}
+
 TEST_F(RpcTest, HealthAndReflectionAreServed) {
   grpc::ClientContext ctx;
   grpc::health::v1::HealthCheckRequest req;
