@@ -56,6 +56,20 @@ void AppendBits(const std::vector<uint8_t>& bits, int index, std::string* out) {
            reinterpret_cast<uint8_t*>(out->data()) + index * bytes);
 }
 
+// Appends the selected activity and thresholds of step `index` of a message
+// (RunResponse or StepResponse, which share those fields).
+template <typename Response>
+void AppendStep(const Selection& select, const StepRecord& record, int index,
+                Response* response) {
+  if (select.x) AppendBits(record.x, index, response->mutable_x());
+  if (select.y) AppendBits(record.y, index, response->mutable_y());
+  if (select.r) AppendBits(record.r, index, response->mutable_r());
+  if (select.thresholds) {
+    response->mutable_te()->Add(record.te.begin(), record.te.end());
+    response->mutable_ti()->Add(record.ti.begin(), record.ti.end());
+  }
+}
+
 }  // namespace
 
 grpc::Status SornService::Simulate(
@@ -139,16 +153,10 @@ absl::Status SornService::Run(grpc::ServerContext* context,
             s = net.Step(input, options, &record);
             if (!s.ok()) break;
             log.Append(record);
-            if (select->x) AppendBits(record.x, k, response.mutable_x());
-            if (select->y) AppendBits(record.y, k, response.mutable_y());
-            if (select->r) AppendBits(record.r, k, response.mutable_r());
+            AppendStep(*select, record, k, &response);
             if (select->counts) {
               response.add_ee_conn(record.ee_conn);
               response.add_ei_conn(record.ei_conn);
-            }
-            if (select->thresholds) {
-              response.mutable_te()->Add(record.te.begin(), record.te.end());
-              response.mutable_ti()->Add(record.ti.begin(), record.ti.end());
             }
             if (options.record_weights) {
               pb::WeightSnapshot* w = response.add_weights();
@@ -219,16 +227,10 @@ absl::Status SornService::RunStepStream(
       return absl::OkStatus();
     });
     RETURN_IF_ERROR(status);
-    if (select->x) AppendBits(record.x, 0, response.mutable_x());
-    if (select->y) AppendBits(record.y, 0, response.mutable_y());
-    if (select->r) AppendBits(record.r, 0, response.mutable_r());
+    AppendStep(*select, record, 0, &response);
     if (select->counts) {
       response.set_ee_conn(record.ee_conn);
       response.set_ei_conn(record.ei_conn);
-    }
-    if (select->thresholds) {
-      response.mutable_te()->Add(record.te.begin(), record.te.end());
-      response.mutable_ti()->Add(record.ti.begin(), record.ti.end());
     }
     if (!stream->Write(response)) break;
   } while (!context->IsCancelled() && stream->Read(&request));

@@ -14,18 +14,6 @@ namespace {
 namespace pb = ::sorn::v1;
 using grpc::StatusCode;
 
-std::string ExportBytes(pb::Sorn::Stub* stub, const std::string& name) {
-  grpc::ClientContext ctx;
-  pb::ExportStateRequest req;
-  req.set_session(name);
-  auto reader = stub->ExportState(&ctx, req);
-  std::string bytes;
-  pb::StateChunk chunk;
-  while (reader->Read(&chunk)) bytes += chunk.data();
-  EXPECT_TRUE(reader->Finish().ok());
-  return bytes;
-}
-
 grpc::Status Create(pb::Sorn::Stub* stub, const std::string& name,
                     std::function<void(pb::CreateSessionRequest&)> edit = {}) {
   grpc::ClientContext ctx;
@@ -39,16 +27,13 @@ grpc::Status Create(pb::Sorn::Stub* stub, const std::string& name,
 
 grpc::Status Simulate(pb::Sorn::Stub* stub,
                       std::function<void(pb::RunRequest&)> edit) {
-  grpc::ClientContext ctx;
   pb::RunRequest req;
   req.set_session("target");
   req.set_timesteps(10);
   edit(req);
-  auto reader = stub->Simulate(&ctx, req);
-  pb::RunResponse r;
-  while (reader->Read(&r)) {
-  }
-  return reader->Finish();
+  grpc::Status status;
+  RunCall(stub, req, /*train=*/false, &status);
+  return status;
 }
 
 grpc::Status StepOnce(pb::Sorn::Stub* stub, const std::string& session,
@@ -98,8 +83,9 @@ TEST(BadRequestTest, EachGetsItsCodeAndNothingIsLost) {
   auto stub = server.NewStub();
   ASSERT_TRUE(Create(stub.get(), "untouched").ok());
   ASSERT_TRUE(Create(stub.get(), "target").ok());
-  const std::string untouched_before = ExportBytes(stub.get(), "untouched");
-  const std::string target_before = ExportBytes(stub.get(), "target");
+  const std::string untouched_before =
+      ExportStateBytes(stub.get(), "untouched");
+  const std::string target_before = ExportStateBytes(stub.get(), "target");
   const double nan = std::numeric_limits<double>::quiet_NaN();
 
   pb::NetworkState bad_state;
@@ -295,8 +281,8 @@ TEST(BadRequestTest, EachGetsItsCodeAndNothingIsLost) {
   grpc::health::v1::HealthCheckResponse resp;
   ASSERT_TRUE(health->Check(&ctx, {}, &resp).ok());
   EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
-  EXPECT_EQ(ExportBytes(stub.get(), "untouched"), untouched_before);
-  EXPECT_EQ(ExportBytes(stub.get(), "target"), target_before);
+  EXPECT_EQ(ExportStateBytes(stub.get(), "untouched"), untouched_before);
+  EXPECT_EQ(ExportStateBytes(stub.get(), "target"), target_before);
 }
 
 }  // namespace

@@ -35,12 +35,11 @@ pb::RunRequest UniformRun(const std::string& session, int64_t steps,
 
 // All x bits of a Simulate call.
 std::string SimulateX(pb::Sorn::Stub* stub, const pb::RunRequest& req) {
-  grpc::ClientContext ctx;
-  auto reader = stub->Simulate(&ctx, req);
+  grpc::Status status;
   std::string x;
-  pb::RunResponse r;
-  while (reader->Read(&r)) x += r.x();
-  EXPECT_TRUE(reader->Finish().ok());
+  for (const pb::RunResponse& r : RunCall(stub, req, false, &status))
+    x += r.x();
+  EXPECT_TRUE(status.ok()) << status.error_message();
   return x;
 }
 

@@ -112,14 +112,10 @@ TEST(ConformanceApiTest, EveryGoldenCaseReplaysThroughTheServer) {
     EXPECT_EQ(mismatches, 0);
 
     // The exported final weights and thresholds.
-    grpc::ClientContext ectx;
-    pb::ExportStateRequest req;
-    req.set_session(golden->name);
-    auto chunks = stub->ExportState(&ectx, req);
-    std::string bytes;
-    pb::StateChunk chunk;
-    while (chunks->Read(&chunk)) bytes += chunk.data();
-    ASSERT_TRUE(chunks->Finish().ok());
+    grpc::Status exported;
+    const std::string bytes =
+        ExportStateBytes(stub.get(), golden->name, &exported);
+    ASSERT_TRUE(exported.ok());
     pb::NetworkState state;
     ASSERT_TRUE(state.ParseFromString(bytes));
     absl::StatusOr<NetworkState> final_state =

@@ -263,17 +263,9 @@ TEST_F(RpcTest, ExportImportForkContinueBitForBit) {
   run.mutable_generated()->set_kind(pb::GeneratedInputs::UNIFORM);
   Run(run);
   // Export, import under another name, fork under a third.
-  std::string bytes;
-  {
-    grpc::ClientContext ctx;
-    pb::ExportStateRequest req;
-    req.set_session("orig");
-    auto reader = stub_->ExportState(&ctx, req);
-    pb::StateChunk chunk;
-    while (reader->Read(&chunk)) bytes += chunk.data();
-    ASSERT_TRUE(reader->Finish().ok());
-    EXPECT_EQ(int64_t(bytes.size()), chunk.total_bytes());
-  }
+  grpc::Status exported;
+  const std::string bytes = ExportStateBytes(stub_.get(), "orig", &exported);
+  ASSERT_TRUE(exported.ok());
   {
     grpc::ClientContext ctx;
     pb::SessionInfo info;

@@ -94,6 +94,35 @@ inline std::vector<std::vector<uint8_t>> Unpack(const std::string& packed,
   return out;
 }
 
+// The serialized state of a session, gathered from ExportState's chunks.
+inline std::string ExportStateBytes(v1::Sorn::Stub* stub,
+                                    const std::string& session,
+                                    grpc::Status* status = nullptr) {
+  grpc::ClientContext ctx;
+  v1::ExportStateRequest req;
+  req.set_session(session);
+  auto reader = stub->ExportState(&ctx, req);
+  std::string bytes;
+  v1::StateChunk chunk;
+  while (reader->Read(&chunk)) bytes += chunk.data();
+  const grpc::Status s = reader->Finish();
+  if (status != nullptr) *status = s;
+  return bytes;
+}
+
+// Every response of a Simulate (or, with `train`, Train) call.
+inline std::vector<v1::RunResponse> RunCall(v1::Sorn::Stub* stub,
+                                            const v1::RunRequest& req,
+                                            bool train, grpc::Status* status) {
+  grpc::ClientContext ctx;
+  auto reader = train ? stub->Train(&ctx, req) : stub->Simulate(&ctx, req);
+  std::vector<v1::RunResponse> out;
+  v1::RunResponse r;
+  while (reader->Read(&r)) out.push_back(r);
+  *status = reader->Finish();
+  return out;
+}
+
 }  // namespace sorn
 
 #endif  // SORN_TESTS_SERVER_TEST_SERVER_H_
