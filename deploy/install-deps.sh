@@ -13,6 +13,8 @@ PACKAGES=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   # Reads the conformance cases' case.json (tests only).
   nlohmann-json3-dev
+  # The Node.js client (client/node) and its tests.
+  nodejs
   # Style.
   clang-format
 )
@@ -27,12 +29,22 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+export DEBIAN_FRONTEND=noninteractive
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages already installed"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Some nodejs builds bundle npm, Debian's does not.
+if ! command -v npm >/dev/null 2>&1; then
+  $SUDO apt-get install -y -qq --no-install-recommends npm
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The Node.js client's packages, exactly as its lockfile records them.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -d "$root/client/node/node_modules" ] ||
+   [ "$root/client/node/package-lock.json" -nt "$root/client/node/node_modules" ]; then
+  (cd "$root/client/node" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,72 @@
+// node --test: the Node.js client against a real sorn-server (the binary in
+// $SORN_SERVER, started on a free loopback port).
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const grpc = require('@grpc/grpc-js');
+const { SornClient, unpackBits } = require('../src/client');
+const example = require('../example');
+
+function startServer() {
+  const binary = process.env.SORN_SERVER;
+  assert.ok(binary, 'set SORN_SERVER to the sorn-server binary');
+  const child = spawn(binary, ['--port=0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on 127\.0\.0\.1:(\d+)/);
+      if (m) resolve({ child, address: `127.0.0.1:${m[1]}` });
+    });
+    child.on('exit', (code) => reject(new Error(`sorn-server exited with ${code}`)));
+  });
+}
+
+test('sorn-server from Node.js', async (t) => {
+  const { child, address } = await startServer();
+  t.after(() => child.kill('SIGTERM'));
+
+  await t.test('unpackBits reads LSB-first bytes', () => {
+    const rows = unpackBits(Buffer.from([0b00000101, 0b1, 0b10000000, 0]), 2, 9);
+    assert.deepEqual([...rows[0]], [1, 0, 1, 0, 0, 0, 0, 0, 1]);
+    assert.deepEqual([...rows[1]], [0, 0, 0, 0, 0, 0, 0, 1, 0]);
+  });
+
+  await t.test('the example creates, simulates and reads statistics', async () => {
+    const { info, run, stats, rate } = await example.main(address, 'example');
+    assert.equal(info.ne, 200);
+    assert.equal(info.ni, 40);
+    assert.equal(run.x.length, 2000);
+    assert.equal(run.y[0].length, 40);
+    assert.equal(run.ee_conn.length, 2000);
+    assert.ok(rate > 0.02 && rate < 0.2, `rate ${rate}`);
+    assert.equal(Number(stats.steps), 1000);
+    assert.ok(stats.spike_source_entropy > 0.5 && stats.spike_source_entropy <= 1);
+  });
+
+  await t.test('runs are reproducible and sessions listed', async () => {
+    const client = new SornClient(address);
+    t.after(() => client.close());
+    for (const name of ['a', 'b']) await client.createSession(name, { ne: 100, nu: 5 }, { seed: 7 });
+    const request = { timesteps: 300, generated: { kind: 'ONE_HOT', seed: 3 }, noise: false };
+    const [ra, rb] = [await client.simulate('a', request), await client.simulate('b', request)];
+    assert.deepEqual(ra.x, rb.x);
+    const names = (await client.listSessions()).map((s) => s.name);
+    assert.ok(names.includes('a') && names.includes('b'));
+    const frozen = await client.freeze('a', { freeze: ['stdp', 'ip'] });
+    assert.deepEqual(frozen.frozen, ['stdp', 'ip']);
+    await client.deleteSession('b');
+    await assert.rejects(client.getSession('b'), (err) => err.code === grpc.status.NOT_FOUND);
+  });
+
+  await t.test('errors carry the gRPC code and message', async () => {
+    const client = new SornClient(address);
+    t.after(() => client.close());
+    await assert.rejects(client.createSession('../x'), (err) =>
+      err.code === grpc.status.INVALID_ARGUMENT && /may only contain/.test(err.details));
+    await assert.rejects(client.simulate('a', { timesteps: 0 }), (err) =>
+      err.code === grpc.status.INVALID_ARGUMENT);
+  });
+});
