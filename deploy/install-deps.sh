@@ -13,6 +13,9 @@ PACKAGES=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   # Reads the conformance cases' case.json (tests only).
   nlohmann-json3-dev
+  # The Python client (client/python) and its tests.
+  python3 python3-grpcio python3-protobuf python3-numpy python3-matplotlib
+  python3-pytest
   # The Node.js client (client/node) and its tests.
   nodejs
   # Style.

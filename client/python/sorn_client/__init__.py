@@ -1,0 +1,12 @@
+"""Python client for sorn-server, shaped like the reference `sorn` package.
+
+    from sorn_client import Simulator, Trainer   # instead of: from sorn import ...
+
+`connect(address, token=None)` (or the SORN_SERVER_ADDRESS environment
+variable, default 127.0.0.1:50051) picks the server.
+"""
+
+from sorn_client.client import Client, Session, connect, default_client
+from sorn_client.reference_api import Simulator, Trainer
+
+__all__ = ["Client", "Session", "Simulator", "Trainer", "connect", "default_client"]

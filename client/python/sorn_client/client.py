@@ -1,0 +1,187 @@
+"""Sessions on a sorn-server: create, run, step, freeze, statistics, state."""
+
+import os
+import uuid
+
+import grpc
+import numpy as np
+
+from sorn_client import conversions
+from sorn_client_pb import sorn_pb2 as pb
+from sorn_client_pb import sorn_pb2_grpc as pb_grpc
+
+DEFAULT_ADDRESS = "127.0.0.1:50051"
+_CHUNK = 1 << 20
+_default = None
+
+
+def connect(address=None, token=None):
+    """A client for the server at `address` (default: $SORN_SERVER_ADDRESS or
+    127.0.0.1:50051); it becomes the default of Simulator and Trainer."""
+    global _default
+    _default = Client(address, token=token)
+    return _default
+
+
+def default_client():
+    """The client of the last connect(), or one to the default address."""
+    return _default if _default is not None else connect()
+
+
+class Client:
+    """A channel to one sorn-server. Errors are grpc.RpcError with the
+    server's code and message."""
+
+    def __init__(self, address=None, token=None):
+        self.address = address or os.environ.get("SORN_SERVER_ADDRESS", DEFAULT_ADDRESS)
+        self.token = token or os.environ.get("SORN_TOKEN")
+        options = [("grpc.max_receive_message_length", 256 << 20)]
+        self._channel = grpc.insecure_channel(self.address, options=options)
+        self.stub = pb_grpc.SornStub(self._channel)
+
+    def metadata(self, session=None):
+        md = []
+        if self.token:
+            md.append(("authorization", f"Bearer {self.token}"))
+        if session:
+            md.append(("x-sorn-session", session))
+        return md
+
+    def close(self):
+        self._channel.close()
+
+    def create_session(self, name=None, seed=None, record_buffer_steps=None, **params):
+        """A new session (named `name`, or a generated name) with SORN parameters
+        given as keywords (ne=..., eta_stdp=...)."""
+        name = name or f"py-{uuid.uuid4().hex[:12]}"
+        request = pb.CreateSessionRequest(name=name,
+                                          params=conversions.params_to_proto(**params))
+        if seed is not None:
+            request.seed = seed
+        if record_buffer_steps is not None:
+            request.record_buffer_steps = record_buffer_steps
+        self.stub.CreateSession(request, metadata=self.metadata(name))
+        return Session(self, name)
+
+    def session(self, name):
+        return Session(self, name)
+
+    def list_sessions(self):
+        return list(self.stub.ListSessions(pb.ListSessionsRequest(),
+                                           metadata=self.metadata()).sessions)
+
+    def import_state_dict(self, state_dict, name=None, seed=None, freeze=(),
+                          replace=False, **params):
+        """A session continuing from a reference `state_dict` (dict of arrays)."""
+        name = name or f"py-{uuid.uuid4().hex[:12]}"
+        reference = conversions.state_dict_to_proto(state_dict)
+        if "ne" not in params:
+            params["ne"] = reference.wee.rows
+        header = pb.ImportStateRequest.Header(
+            name=name, format=pb.ImportStateRequest.Header.REFERENCE,
+            params=conversions.params_to_proto(**params), frozen=list(freeze),
+            replace=replace)
+        if seed is not None:
+            header.seed = seed
+        self._import(header, reference.SerializeToString())
+        return Session(self, name)
+
+    def import_state(self, data, name, replace=False):
+        """A session from ExportState's bytes (a serialized NetworkState)."""
+        header = pb.ImportStateRequest.Header(name=name, replace=replace)
+        self._import(header, data)
+        return Session(self, name)
+
+    def _import(self, header, data):
+        def messages():
+            yield pb.ImportStateRequest(header=header)
+            for at in range(0, len(data), _CHUNK):
+                yield pb.ImportStateRequest(data=data[at:at + _CHUNK])
+        self.stub.ImportState(messages(), metadata=self.metadata(header.name))
+
+
+class Session:
+    """A named session on the server (its state lives there)."""
+
+    def __init__(self, client, name):
+        self.client = client
+        self.name = name
+
+    def _md(self):
+        return self.client.metadata(self.name)
+
+    def info(self):
+        return self.client.stub.GetSession(pb.GetSessionRequest(name=self.name),
+                                           metadata=self._md())
+
+    def delete(self):
+        self.client.stub.DeleteSession(pb.DeleteSessionRequest(name=self.name),
+                                       metadata=self._md())
+
+    def freeze(self, freeze=(), unfreeze=()):
+        return self.client.stub.Freeze(
+            pb.FreezeRequest(session=self.name, freeze=list(freeze),
+                             unfreeze=list(unfreeze)), metadata=self._md()).frozen
+
+    def run(self, timesteps=None, inputs=None, generated=None, phase=None, noise=True,
+            freeze=(), train=False, record=None):
+        """Runs Simulate (or Train) and returns a dict of arrays: x (T, ne),
+        y (T, ni), r (T, ne), ee_conn (T,), ei_conn (T,) (those recorded).
+
+        inputs: an (nu, T) array (the reference's layout); generated: a
+        dict such as {"kind": "UNIFORM", "seed": 1}; neither: zero input."""
+        info = self.info()
+        request = pb.RunRequest(session=self.name, noise=bool(noise), freeze=list(freeze))
+        if record is not None:
+            request.record.CopyFrom(record)
+        if inputs is not None:
+            values = np.asarray(inputs, dtype=np.float64)
+            if values.ndim != 2:
+                raise ValueError(f"inputs must be (nu, T), got shape {values.shape}")
+            timesteps = values.shape[1] if timesteps is None else timesteps
+            request.values.units = values.shape[0]
+            request.values.steps = values.shape[1]
+            request.values.values.extend(values.ravel().tolist())
+        elif generated is not None:
+            request.generated.CopyFrom(pb.GeneratedInputs(
+                **{**generated, "kind": pb.GeneratedInputs.Kind.Value(generated["kind"])}))
+        if timesteps is None:
+            raise ValueError("give timesteps (or inputs of shape (nu, T))")
+        request.timesteps = int(timesteps)
+        if phase is not None:
+            request.phase = pb.Phase.Value(str(phase).upper())
+        call = self.client.stub.Train if train else self.client.stub.Simulate
+        x, y, r, ee, ei = [], [], [], [], []
+        for message in call(request, metadata=self._md()):
+            x.append(conversions.unpack_bits(message.x, message.steps if message.x else 0, info.ne))
+            y.append(conversions.unpack_bits(message.y, message.steps if message.y else 0, info.ni))
+            r.append(conversions.unpack_bits(message.r, message.steps if message.r else 0, info.ne))
+            ee.extend(message.ee_conn)
+            ei.extend(message.ei_conn)
+        return {
+            "x": np.concatenate(x) if x else np.zeros((0, info.ne), np.uint8),
+            "y": np.concatenate(y) if y else np.zeros((0, info.ni), np.uint8),
+            "r": np.concatenate(r) if r else np.zeros((0, info.ne), np.uint8),
+            "ee_conn": np.asarray(ee, dtype=np.int64),
+            "ei_conn": np.asarray(ei, dtype=np.int64),
+        }
+
+    def export_state(self):
+        """The whole state as bytes (a serialized sorn.v1.NetworkState)."""
+        chunks = self.client.stub.ExportState(pb.ExportStateRequest(session=self.name),
+                                              metadata=self._md())
+        return b"".join(chunk.data for chunk in chunks)
+
+    def state_dict(self):
+        """The state in the reference package's state_dict layout."""
+        state = pb.NetworkState()
+        state.ParseFromString(self.export_state())
+        return conversions.state_to_state_dict(state)
+
+    def statistics(self, **arguments):
+        """GetStatistics over the recorded activity (arguments as in
+        GetStatisticsRequest: population, last_steps, neuron, ...)."""
+        if "population" in arguments:
+            arguments["population"] = pb.Population.Value(str(arguments["population"]).upper())
+        return self.client.stub.GetStatistics(
+            pb.GetStatisticsRequest(session=self.name, **arguments), metadata=self._md())
