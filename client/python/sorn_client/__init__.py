@@ -8,5 +8,7 @@ variable, default 127.0.0.1:50051) picks the server.
 
 from sorn_client.client import Client, Session, connect, default_client
 from sorn_client.reference_api import Simulator, Trainer
+from sorn_client.statistics import Statistics
 
-__all__ = ["Client", "Session", "Simulator", "Trainer", "connect", "default_client"]
+__all__ = ["Client", "Session", "Simulator", "Statistics", "Trainer", "connect",
+           "default_client"]
