@@ -1,6 +1,7 @@
 """Sessions on a sorn-server: create, run, step, freeze, statistics, state."""
 
 import os
+import queue
 import uuid
 
 import grpc
@@ -178,6 +179,10 @@ class Session:
         state.ParseFromString(self.export_state())
         return conversions.state_to_state_dict(state)
 
+    def steps(self, record=None):
+        """A Step stream on this session (see StepStream); use as a context manager."""
+        return StepStream(self, record=record)
+
     def statistics(self, **arguments):
         """GetStatistics over the recorded activity (arguments as in
         GetStatisticsRequest: population, last_steps, neuron, ...)."""
@@ -185,3 +190,48 @@ class Session:
             arguments["population"] = pb.Population.Value(str(arguments["population"]).upper())
         return self.client.stub.GetStatistics(
             pb.GetStatisticsRequest(session=self.name, **arguments), metadata=self._md())
+
+
+class StepStream:
+    """One Step call: each step() sends one input vector and returns the
+    resulting state. The stream holds the session (it is its driver) until
+    close(). Not thread-safe."""
+
+    def __init__(self, session, record=None):
+        self.session = session
+        info = session.info()
+        self.ne, self.ni = info.ne, info.ni
+        self._requests = queue.Queue()
+        self._first = True
+        self._record = record
+        self._responses = session.client.stub.Step(iter(self._requests.get, None),
+                                                   metadata=session._md())
+
+    def step(self, values, phase=None, noise=True):
+        """Returns {"step", "x" (ne,), "y" (ni,), "r" (ne,)} as uint8 arrays."""
+        request = pb.StepRequest(input=np.asarray(values, dtype=np.float64).tolist(),
+                                 noise=bool(noise))
+        if phase is not None:
+            request.phase = pb.Phase.Value(str(phase).upper())
+        if self._first:
+            request.session = self.session.name
+            if self._record is not None:
+                request.record.CopyFrom(self._record)
+            self._first = False
+        self._requests.put(request)
+        response = next(self._responses)
+        return {"step": response.step,
+                "x": conversions.unpack_bits(response.x, 1, self.ne)[0] if response.x else None,
+                "y": conversions.unpack_bits(response.y, 1, self.ni)[0] if response.y else None,
+                "r": conversions.unpack_bits(response.r, 1, self.ne)[0] if response.r else None}
+
+    def close(self):
+        self._requests.put(None)
+        for _ in self._responses:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
