@@ -8,7 +8,8 @@ variable, default 127.0.0.1:50051) picks the server.
 
 from sorn_client.client import Client, Session, connect, default_client
 from sorn_client.reference_api import Simulator, Trainer
+from sorn_client.plotter import Plotter
 from sorn_client.statistics import Statistics
 
-__all__ = ["Client", "Session", "Simulator", "Statistics", "Trainer", "connect",
-           "default_client"]
+__all__ = ["Client", "Plotter", "Session", "Simulator", "Statistics", "Trainer",
+           "connect", "default_client"]

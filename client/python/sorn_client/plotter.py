@@ -1,0 +1,184 @@
+"""The reference package's Plotter: every plot of SPEC.md, drawn with
+matplotlib (Agg, no display needed) from NumPy arrays such as the E and C of
+simulate_sorn and the state_dict's matrices.
+
+Each function takes `savefig`: True saves under the reference's file name in
+the working directory, a string saves to that path, False only returns the
+figure. Functions return the saved path (or the Figure when not saved).
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def _finish(fig, savefig, default_name):
+    if not savefig:
+        return fig
+    path = default_name if savefig is True else str(savefig)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _train(spike_train):
+    s = np.asarray(spike_train)
+    if s.ndim != 2:
+        raise ValueError(f"spike_train must be T x n, got shape {s.shape}")
+    return s != 0
+
+
+def _nonzero(weights):
+    w = np.asarray(weights, dtype=np.float64).ravel()
+    w = w[w > 0]
+    if w.size == 0:
+        raise ValueError("no nonzero weights")
+    return w
+
+
+class Plotter:
+
+    @staticmethod
+    def hist_incoming_conn(weights, bin_size=10, histtype="bar", savefig=True):
+        """Histogram of the number of incoming connections per neuron (columns)."""
+        counts = (np.asarray(weights) > 0).sum(axis=0)
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.hist(counts, bins=bin_size, histtype=histtype)
+        ax.set(xlabel="incoming connections", ylabel="neurons",
+               title="Incoming connections per neuron")
+        return _finish(fig, savefig, "IncomingConnectionsHistogram.png")
+
+    @staticmethod
+    def hist_outgoing_conn(weights, bin_size=10, histtype="bar", savefig=True):
+        """Histogram of the number of outgoing connections per neuron (rows)."""
+        counts = (np.asarray(weights) > 0).sum(axis=1)
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.hist(counts, bins=bin_size, histtype=histtype)
+        ax.set(xlabel="outgoing connections", ylabel="neurons",
+               title="Outgoing connections per neuron")
+        return _finish(fig, savefig, "OutgoingConnectionsHistogram.png")
+
+    @staticmethod
+    def network_connection_dynamics(connection_counts, savefig=True):
+        """Connections over time, as a fraction of the first count."""
+        c = np.asarray(connection_counts, dtype=np.float64)
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.plot(c / c[0] if c.size and c[0] else c)
+        ax.set(xlabel="step", ylabel="fraction of initial connections",
+               title="Connection dynamics")
+        return _finish(fig, savefig, "NetworkConnectionDynamics.png")
+
+    @staticmethod
+    def hist_firing_rate_network(spike_train, bin_size=25, savefig=True):
+        """Histogram of the number of active neurons per step."""
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.hist(_train(spike_train).sum(axis=1), bins=bin_size)
+        ax.set(xlabel="active neurons per step", ylabel="steps",
+               title="Network firing rate")
+        return _finish(fig, savefig, "FiringRateHistogram.png")
+
+    @staticmethod
+    def scatter_plot(spike_train, savefig=True):
+        """Every spike as a point (step, neuron)."""
+        steps, neurons = np.where(_train(spike_train))
+        fig, ax = plt.subplots(figsize=(8, 4))
+        ax.scatter(steps, neurons, s=1, c="k")
+        ax.set(xlabel="step", ylabel="neuron", title="Spikes")
+        return _finish(fig, savefig, "ScatterSpikeTrain.png")
+
+    @staticmethod
+    def raster_plot(spike_train, savefig=True):
+        """Spike raster: one row of ticks per neuron."""
+        s = _train(spike_train)
+        fig, ax = plt.subplots(figsize=(8, 4))
+        ax.eventplot([np.flatnonzero(s[:, i]) for i in range(s.shape[1])],
+                     colors="k", linelengths=0.8, linewidths=0.5)
+        ax.set(xlabel="step", ylabel="neuron", title="Raster")
+        return _finish(fig, savefig, "RasterSpikeTrain.png")
+
+    @staticmethod
+    def correlation(corr, savefig=True):
+        """Heat map of a correlation matrix (e.g. Statistics.avg_corr_coeff's)."""
+        fig, ax = plt.subplots(figsize=(5, 4))
+        image = ax.imshow(np.asarray(corr), cmap="coolwarm", vmin=-1, vmax=1)
+        fig.colorbar(image, ax=ax)
+        ax.set(xlabel="neuron", ylabel="neuron", title="Correlation")
+        return _finish(fig, savefig, "CorrelationHeatmap.png")
+
+    @staticmethod
+    def isi_exponential_fit(spike_train, neuron, bin_size=10, savefig=True):
+        """Inter-spike intervals of one neuron with a fitted exponential
+        a * exp(-b * isi) (least squares on the log of the nonzero bins)."""
+        times = np.flatnonzero(_train(spike_train)[:, neuron])
+        isi = np.diff(times)
+        if isi.size < 2:
+            raise ValueError(f"neuron {neuron} has fewer than 3 spikes")
+        counts, edges = np.histogram(isi, bins=bin_size)
+        centers = (edges[:-1] + edges[1:]) / 2
+        keep = counts > 0
+        slope, intercept = np.polyfit(centers[keep], np.log(counts[keep]), 1)
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.bar(centers, counts, width=np.diff(edges), alpha=0.6, label="ISI")
+        grid = np.linspace(centers[0], centers[-1], 100)
+        ax.plot(grid, np.exp(intercept + slope * grid), "r",
+                label=f"{np.exp(intercept):.1f} exp({slope:.3f} isi)")
+        ax.set(xlabel="inter-spike interval (steps)", ylabel="count",
+               title=f"ISI of neuron {neuron}")
+        ax.legend()
+        return _finish(fig, savefig, "ISIExponentialFit.png")
+
+    @staticmethod
+    def weight_distribution(weights, bin_size=30, savefig=True):
+        """Histogram of the nonzero weights."""
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.hist(_nonzero(weights), bins=bin_size)
+        ax.set(xlabel="weight", ylabel="synapses", title="Weight distribution")
+        return _finish(fig, savefig, "WeightDistribution.png")
+
+    @staticmethod
+    def linear_lognormal_fit(weights, num_points=100, savefig=True):
+        """Nonzero weights on linear and logarithmic axes with a lognormal fit
+        (the normal of log weights)."""
+        w = _nonzero(weights)
+        mu, sigma = np.log(w).mean(), np.log(w).std()
+        fig, (lin, log) = plt.subplots(1, 2, figsize=(10, 4))
+        grid = np.linspace(w.min(), w.max(), num_points)
+        pdf = np.exp(-(np.log(grid) - mu) ** 2 / (2 * sigma ** 2)) / (
+            grid * sigma * np.sqrt(2 * np.pi))
+        lin.hist(w, bins=30, density=True, alpha=0.6)
+        lin.plot(grid, pdf, "r", label=f"lognormal mu={mu:.2f} sigma={sigma:.2f}")
+        lin.set(xlabel="weight", ylabel="density", title="Linear")
+        lin.legend()
+        log.hist(np.log(w), bins=30, density=True, alpha=0.6)
+        lgrid = np.linspace(np.log(w).min(), np.log(w).max(), num_points)
+        log.plot(lgrid, np.exp(-(lgrid - mu) ** 2 / (2 * sigma ** 2)) /
+                 (sigma * np.sqrt(2 * np.pi)), "r")
+        log.set(xlabel="log weight", ylabel="density", title="Logarithmic")
+        return _finish(fig, savefig, "LinearLognormalFit.png")
+
+    @staticmethod
+    def plot_network(corr, corr_thres=0.1, fig_name="NetworkGraph.png"):
+        """Neurons on a circle, joined where their correlation exceeds
+        corr_thres (the reference draws this with networkx)."""
+        c = np.asarray(corr)
+        n = c.shape[0]
+        angle = 2 * np.pi * np.arange(n) / max(n, 1)
+        xy = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+        fig, ax = plt.subplots(figsize=(6, 6))
+        for i, j in zip(*np.where(np.triu(c, 1) > corr_thres)):
+            ax.plot(*xy[[i, j]].T, color="tab:blue", alpha=0.3, linewidth=0.5)
+        ax.scatter(*xy.T, s=10, c="k")
+        ax.set_axis_off()
+        ax.set_title(f"Correlation > {corr_thres}")
+        return _finish(fig, fig_name or False, "NetworkGraph.png")
+
+    @staticmethod
+    def hamming_distance(hamming_dist, savefig=True):
+        """Hamming distance between two runs over time."""
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.plot(np.asarray(hamming_dist))
+        ax.set(xlabel="step", ylabel="neurons in a different state",
+               title="Hamming distance")
+        return _finish(fig, savefig, "HammingDistance.png")
