@@ -75,7 +75,7 @@ int64_t NpyArray::size() const {
   return n;
 }
 
-absl::StatusOr<NpyArray> ParseNpy(const std::string& bytes) {
+absl::StatusOr<NpyRaw> ParseNpyRaw(const std::string& bytes) {
   if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) {
     return absl::InvalidArgumentError("not an npy file (bad magic)");
   }
@@ -107,8 +107,7 @@ absl::StatusOr<NpyArray> ParseNpy(const std::string& bytes) {
   if (!descr.ok()) return descr.status();
   if (!order.ok()) return order.status();
   if (!shape.ok()) return shape.status();
-
-  NpyArray array;
+  NpyRaw raw;
   std::string dims(absl::StripSuffix(absl::StripPrefix(*shape, "("), ")"));
   for (absl::string_view part :
        absl::StrSplit(dims, ',', absl::SkipWhitespace())) {
@@ -116,13 +115,22 @@ absl::StatusOr<NpyArray> ParseNpy(const std::string& bytes) {
     if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(part), &d) || d < 0) {
       return absl::InvalidArgumentError(absl::StrCat("bad npy shape ", *shape));
     }
-    array.shape.push_back(d);
+    raw.shape.push_back(d);
   }
-  const std::string type(
-      absl::StripSuffix(absl::StripPrefix(*descr, "'"), "'"));
+  raw.descr =
+      std::string(absl::StripSuffix(absl::StripPrefix(*descr, "'"), "'"));
+  raw.fortran_order = *order == "True";
+  raw.data = bytes.substr(header_start + header_len);
+  return raw;
+}
+
+absl::StatusOr<NpyArray> ParseNpy(const std::string& bytes) {
+  absl::StatusOr<NpyRaw> raw = ParseNpyRaw(bytes);
+  if (!raw.ok()) return raw.status();
+  NpyArray array;
+  array.shape = raw->shape;
+  const std::string& type = raw->descr;
   const int64_t n = array.size();
-  const char* raw = bytes.data() + header_start + header_len;
-  const size_t available = bytes.size() - header_start - header_len;
   size_t item;
   if (type == "<f8" || type == "<i8") {
     item = 8;
@@ -134,17 +142,18 @@ absl::StatusOr<NpyArray> ParseNpy(const std::string& bytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("unsupported npy dtype ", type));
   }
-  if (available < size_t(n) * item) {
+  if (raw->data.size() < size_t(n) * item) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "npy data truncated: ", available, " bytes for ", n, " values"));
+        "npy data truncated: ", raw->data.size(), " bytes for ", n, " values"));
   }
-  if (type == "<f8") Convert<double>(raw, n, array.data);
-  if (type == "<f4") Convert<float>(raw, n, array.data);
-  if (type == "<i8") Convert<int64_t>(raw, n, array.data);
-  if (type == "<i4") Convert<int32_t>(raw, n, array.data);
-  if (type == "|u1" || type == "|b1") Convert<uint8_t>(raw, n, array.data);
-  if (type == "|i1") Convert<int8_t>(raw, n, array.data);
-  if (*order == "True") ToCOrder(array);
+  const char* data = raw->data.data();
+  if (type == "<f8") Convert<double>(data, n, array.data);
+  if (type == "<f4") Convert<float>(data, n, array.data);
+  if (type == "<i8") Convert<int64_t>(data, n, array.data);
+  if (type == "<i4") Convert<int32_t>(data, n, array.data);
+  if (type == "|u1" || type == "|b1") Convert<uint8_t>(data, n, array.data);
+  if (type == "|i1") Convert<int8_t>(data, n, array.data);
+  if (raw->fortran_order) ToCOrder(array);
   return array;
 }
 
@@ -161,31 +170,49 @@ absl::StatusOr<NpyArray> ReadNpy(const std::string& path) {
   return array;
 }
 
-absl::Status WriteNpy(const std::string& path, const NpyArray& array) {
-  std::string shape = "(";
-  for (size_t d = 0; d < array.shape.size(); ++d) {
-    absl::StrAppend(&shape, array.shape[d], array.shape.size() == 1 ? "," : "",
-                    d + 1 < array.shape.size() ? ", " : "");
+namespace {
+
+// Magic, version 1.0, header padded to a multiple of 64 bytes.
+std::string NpyHeader(const std::string& descr,
+                      const std::vector<int64_t>& shape) {
+  std::string dims = "(";
+  for (size_t d = 0; d < shape.size(); ++d) {
+    absl::StrAppend(&dims, shape[d], shape.size() == 1 ? "," : "",
+                    d + 1 < shape.size() ? ", " : "");
   }
-  shape += ")";
-  std::string header = absl::StrCat(
-      "{'descr': '<f8', 'fortran_order': False, 'shape': ", shape, ", }");
-  // Pad so that magic + version + length + header ends on a multiple of 64.
+  dims += ")";
+  std::string header =
+      absl::StrCat("{'descr': '", descr,
+                   "', 'fortran_order': False, 'shape': ", dims, ", }");
   const size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
   header += '\n';
+  std::string out("\x93NUMPY\x01\x00", 8);
+  out += static_cast<char>(header.size() & 0xff);
+  out += static_cast<char>(header.size() >> 8);
+  return out + header;
+}
+
+}  // namespace
+
+std::string SerializeNpy(const NpyArray& array) {
+  std::string out = NpyHeader("<f8", array.shape);
+  out.append(reinterpret_cast<const char*>(array.data.data()),
+             array.data.size() * sizeof(double));
+  return out;
+}
+
+std::string SerializeNpyBytes(const std::string& bytes) {
+  return NpyHeader("|u1", {static_cast<int64_t>(bytes.size())}) + bytes;
+}
+
+absl::Status WriteNpy(const std::string& path, const NpyArray& array) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out)
+  if (!out) {
     return absl::PermissionDeniedError(absl::StrCat("cannot write ", path));
-  const char preamble[8] = {'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0};
-  out.write(preamble, 8);
-  const uint16_t len = static_cast<uint16_t>(header.size());
-  const char len_bytes[2] = {static_cast<char>(len & 0xff),
-                             static_cast<char>(len >> 8)};
-  out.write(len_bytes, 2);
-  out.write(header.data(), header.size());
-  out.write(reinterpret_cast<const char*>(array.data.data()),
-            array.data.size() * sizeof(double));
+  }
+  const std::string bytes = SerializeNpy(array);
+  out.write(bytes.data(), bytes.size());
   if (!out) return absl::DataLossError(absl::StrCat("short write to ", path));
   return absl::OkStatus();
 }

@@ -19,9 +19,23 @@ struct NpyArray {
   int64_t size() const;
 };
 
+// An .npy file's header and undecoded data.
+struct NpyRaw {
+  std::string descr;  // e.g. "<f8", "|u1".
+  bool fortran_order = false;
+  std::vector<int64_t> shape;
+  std::string data;  // exactly the bytes of the array.
+};
+// INVALID_ARGUMENT describes a malformed file.
+absl::StatusOr<NpyRaw> ParseNpyRaw(const std::string& bytes);
+
 // Parses .npy bytes. Supports little-endian float64/32, int64/32/8, uint8 and
 // bool, C or Fortran order. INVALID_ARGUMENT describes a malformed file.
 absl::StatusOr<NpyArray> ParseNpy(const std::string& bytes);
+// The .npy bytes of `array` as little-endian float64, C order.
+std::string SerializeNpy(const NpyArray& array);
+// The .npy bytes of a 1-D uint8 array holding `bytes`.
+std::string SerializeNpyBytes(const std::string& bytes);
 // NOT_FOUND if the file cannot be read, else as ParseNpy.
 absl::StatusOr<NpyArray> ReadNpy(const std::string& path);
 // Writes `array` as little-endian float64, C order.

@@ -10,7 +10,7 @@ PACKAGES=(
   # Libraries the engine and its tests link against.
   libeigen3-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
   # gRPC and Protocol Buffers: the API, the server and the C++ client.
-  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc zlib1g-dev
   # Reads the conformance cases' case.json (tests only).
   nlohmann-json3-dev
   # The Python client (client/python) and its tests.

@@ -1,0 +1,59 @@
+// SornClient: a small synchronous C++ client of sorn-server, returning
+// absl::Status (the gRPC code and message) from every call. Used by sornctl.
+#ifndef SORN_CLIENT_CPP_SORN_CLIENT_H_
+#define SORN_CLIENT_CPP_SORN_CLIENT_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "sorn/v1/sorn.grpc.pb.h"
+
+namespace sorn::client {
+
+namespace pb = ::sorn::v1;
+
+// The gRPC status as an absl::Status (same code and message).
+absl::Status FromGrpc(const grpc::Status& status);
+
+// Thread-compatible; one channel per client.
+class SornClient {
+ public:
+  // `token`, if not empty, is sent as "authorization: Bearer <token>".
+  explicit SornClient(const std::string& address, std::string token = "");
+
+  absl::StatusOr<pb::SessionInfo> Create(
+      const pb::CreateSessionRequest& request);
+  absl::StatusOr<pb::SessionInfo> Get(const std::string& name);
+  absl::StatusOr<std::vector<pb::SessionInfo>> List();
+  absl::Status Delete(const std::string& name);
+  absl::StatusOr<pb::SessionInfo> Freeze(const pb::FreezeRequest& request);
+  absl::StatusOr<pb::SessionInfo> Fork(const pb::ForkSessionRequest& request);
+  absl::StatusOr<pb::Statistics> Statistics(
+      const pb::GetStatisticsRequest& request);
+  // Simulate (or Train); `on_batch` sees every streamed message in order.
+  absl::Status Run(const pb::RunRequest& request, bool train,
+                   const std::function<void(const pb::RunResponse&)>& on_batch);
+  // The serialized NetworkState.
+  absl::StatusOr<std::string> Export(const std::string& name);
+  absl::StatusOr<pb::SessionInfo> Import(
+      const pb::ImportStateRequest::Header& header, const std::string& data);
+  // OK when the server reports SERVING.
+  absl::Status Health();
+
+ private:
+  // Adds the token and the session routing header to a call.
+  void Prepare(grpc::ClientContext* context, const std::string& session) const;
+
+  std::string token_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pb::Sorn::Stub> stub_;
+};
+
+}  // namespace sorn::client
+
+#endif  // SORN_CLIENT_CPP_SORN_CLIENT_H_

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# sornctl end to end against a real sorn-server on a free port.
+#   sornctl_test.sh SERVER SORNCTL PYTHON
+set -uo pipefail
+server=$(realpath "$1")
+ctl=$(realpath "$2")
+python=$3
+work=$(mktemp -d)
+"$server" --port=0 > "$work/server.out" &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q "listening on" "$work/server.out" && break; sleep 0.05; done
+export SORN_SERVER_ADDRESS="127.0.0.1:$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.out")"
+cd "$work"
+passed=0
+failed=0
+check() {  # check DESCRIPTION EXPECTED_EXIT COMMAND... ; output in $out
+  local what=$1 want=$2
+  shift 2
+  out=$("$@" 2>&1)
+  local got=$?
+  if [ "$got" -eq "$want" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $what: exit $got, expected $want; output: $out"
+  fi
+}
+expect() {  # expect DESCRIPTION PATTERN (in $out)
+  if grep -q -- "$2" <<<"$out"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: $1: no \"$2\" in: $out"; fi
+}
+
+check "health" 0 "$ctl" health
+expect "health says" "SERVING"
+check "create" 0 "$ctl" create demo --seed=3 --ne=100 --nu=5 --eta_stdp=0.002
+expect "create ne" "^ne: 100$"
+check "get" 0 "$ctl" get demo
+expect "get ni" "^ni: 20$"
+"$python" -c "import numpy as np; np.save('in.npy', np.random.default_rng(1).random((5, 300)))"
+check "simulate from npy" 0 "$ctl" simulate demo --inputs=in.npy --out=run
+expect "simulate summary" "simulated 300 steps"
+check "simulate output shapes" 0 "$python" -c "
+import numpy as np
+x, y, c = np.load('run_x.npy'), np.load('run_y.npy'), np.load('run_ee_conn.npy')
+assert x.shape == (300, 100) and y.shape == (300, 20) and c.shape == (300,), (x.shape, y.shape, c.shape)
+assert set(np.unique(x)) <= {0.0, 1.0} and 0 < x.mean() < 0.3"
+check "train generated" 0 "$ctl" train demo --steps=100 --generate=one_hot --quiet
+expect "train summary" "trained 100 steps"
+check "freeze" 0 "$ctl" freeze demo --freeze=stdp,ip
+expect "frozen list" "^frozen: stdp,ip$"
+check "stats" 0 "$ctl" stats demo --last_steps=200 --neuron=3
+expect "stats steps" "^steps: 200$"
+expect "stats entropy" "spike_source_entropy"
+check "export" 0 "$ctl" export demo demo.npz
+check "npz has the reference's arrays" 0 "$python" -c "
+import numpy as np
+d = np.load('demo.npz')
+assert d['Wee'].shape == (100, 100) and d['Wei'].shape == (20, 100) and d['Wie'].shape == (100, 20)
+assert d['Te'].shape == (100, 1) and d['X'].shape == (100, 2)
+assert np.allclose(d['Wie'].sum(axis=0), 1.0)"
+check "import exact" 0 "$ctl" import demo.npz copy
+expect "import keeps the step" "^step: 400$"
+check "import reference layout" 0 "$ctl" import demo.npz ref --reference --nu=5
+expect "reference import starts at 0" "^step: 0$"
+check "fork" 0 "$ctl" fork demo twin
+# The exact import and the fork continue bit for bit like the original.
+for s in demo copy twin; do
+  check "simulate $s" 0 "$ctl" simulate "$s" --steps=200 --generate=uniform --input_seed=9 --out="cont_$s"
+done
+check "continuations agree" 0 "$python" -c "
+import numpy as np
+a, b, c = (np.load(f'cont_{s}_x.npy') for s in ('demo', 'copy', 'twin'))
+assert np.array_equal(a, b) and np.array_equal(a, c)"
+check "list" 0 "$ctl" list
+expect "list shows twin" "^twin"
+check "delete" 0 "$ctl" delete twin
+check "deleted is gone" 5 "$ctl" get twin
+expect "not found message" "NOT_FOUND: no session \"twin\""
+check "bad name" 3 "$ctl" create ../x
+check "zero steps" 3 "$ctl" simulate demo
+check "unknown command" 2 "$ctl" frobnicate
+check "missing argument" 2 "$ctl" get
+check "help" 0 "$ctl" simulate --help
+expect "help text" "simulate NAME --steps=T"
+check "unreachable server" 14 "$ctl" --address=127.0.0.1:1 get demo
+
+echo "sornctl: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
