@@ -63,6 +63,12 @@ check "import exact" 0 "$ctl" import demo.npz copy
 expect "import keeps the step" "^step: 400$"
 check "import reference layout" 0 "$ctl" import demo.npz ref --reference --nu=5
 expect "reference import starts at 0" "^step: 0$"
+check "recompress with numpy" 0 "$python" -c "
+import numpy as np
+d = np.load('demo.npz')
+np.savez_compressed('packed.npz', **{k: d[k] for k in ('Wee', 'Wei', 'Wie', 'Te', 'Ti', 'X', 'Y')})"
+check "import a compressed reference npz" 0 "$ctl" import packed.npz packed --nu=5
+expect "compressed import size" "^ne: 100$"
 check "fork" 0 "$ctl" fork demo twin
 # The exact import and the fork continue bit for bit like the original.
 for s in demo copy twin; do
