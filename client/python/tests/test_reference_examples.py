@@ -88,3 +88,23 @@ def test_both_step_spellings_and_errors(client):
         Simulator.simulate_sorn(inputs=np.zeros((10, 7)), time_steps=7, freeze=["hebb"])
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "hebb" in error.value.details()
+
+
+def test_pickled_state_dict_round_trip(client, tmp_path):
+    """A state_dict as the reference package pickles it (a dict of float64
+    arrays) is imported, and the exported one has the reference's layout."""
+    import pickle
+    state_dict, *_ = Simulator.simulate_sorn(inputs=np.random.rand(num_features, 50),
+                                            time_steps=50, seed=8)
+    path = tmp_path / "state.pkl"
+    with open(path, "wb") as f:
+        pickle.dump(state_dict, f)
+    with open(path, "rb") as f:
+        loaded = pickle.load(f)
+    assert sorted(loaded) == ["Te", "Ti", "Wee", "Wei", "Wie", "X", "Y"]
+    assert all(a.dtype == np.float64 for a in loaded.values())
+    again, E, *_ = Trainer.train_sorn(inputs=np.random.rand(num_features, 5), matrices=loaded,
+                                      time_steps=5, noise=False)
+    for key in ("Wee", "Wei", "Wie", "Te", "Ti"):
+        np.testing.assert_array_equal(again[key], loaded[key])  # training: unchanged
+    check_state_dict(again, 200, 40)
