@@ -38,27 +38,29 @@ def _nonzero(weights):
     return w
 
 
+def _connection_histogram(counts, direction, bin_size, histtype, savefig, name):
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.hist(counts, bins=bin_size, histtype=histtype)
+    ax.set(xlabel=f"{direction} connections", ylabel="neurons",
+           title=f"{direction.capitalize()} connections per neuron")
+    return _finish(fig, savefig, name)
+
+
 class Plotter:
 
     @staticmethod
     def hist_incoming_conn(weights, bin_size=10, histtype="bar", savefig=True):
         """Histogram of the number of incoming connections per neuron (columns)."""
-        counts = (np.asarray(weights) > 0).sum(axis=0)
-        fig, ax = plt.subplots(figsize=(6, 4))
-        ax.hist(counts, bins=bin_size, histtype=histtype)
-        ax.set(xlabel="incoming connections", ylabel="neurons",
-               title="Incoming connections per neuron")
-        return _finish(fig, savefig, "IncomingConnectionsHistogram.png")
+        return _connection_histogram((np.asarray(weights) > 0).sum(axis=0), "incoming",
+                                     bin_size, histtype, savefig,
+                                     "IncomingConnectionsHistogram.png")
 
     @staticmethod
     def hist_outgoing_conn(weights, bin_size=10, histtype="bar", savefig=True):
         """Histogram of the number of outgoing connections per neuron (rows)."""
-        counts = (np.asarray(weights) > 0).sum(axis=1)
-        fig, ax = plt.subplots(figsize=(6, 4))
-        ax.hist(counts, bins=bin_size, histtype=histtype)
-        ax.set(xlabel="outgoing connections", ylabel="neurons",
-               title="Outgoing connections per neuron")
-        return _finish(fig, savefig, "OutgoingConnectionsHistogram.png")
+        return _connection_histogram((np.asarray(weights) > 0).sum(axis=1), "outgoing",
+                                     bin_size, histtype, savefig,
+                                     "OutgoingConnectionsHistogram.png")
 
     @staticmethod
     def network_connection_dynamics(connection_counts, savefig=True):
