@@ -6,6 +6,7 @@
 #include "core/reference_state.h"
 #include "core/status_macros.h"
 #include "server/proto_convert.h"
+#include "server/session_name.h"
 #include "server/sorn_service.h"
 #include "server/status_convert.h"
 
@@ -56,6 +57,12 @@ absl::Status SornService::Import(
         "the first ImportState message must carry the header");
   }
   const pb::ImportStateRequest::Header header = message.header();
+  // Refuse a bad or taken name before reading a possibly large state.
+  RETURN_IF_ERROR(ValidateSessionName(header.name()));
+  if (!header.replace() && store_->Get(header.name()).ok()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("session \"", header.name(), "\" already exists"));
+  }
   std::string bytes = message.data();
   while (reader->Read(&message)) {
     if (message.has_header()) {

@@ -224,6 +224,18 @@ TEST(BadRequestTest, EachGetsItsCodeAndNothingIsLost) {
        }},
       {"import without header", StatusCode::INVALID_ARGUMENT, "header",
        [](auto* s) { return Import(s, false, "xyz"); }},
+      {"import onto an existing name", StatusCode::ALREADY_EXISTS,
+       "already exists",
+       [](auto* s) {
+         grpc::ClientContext c;
+         pb::SessionInfo info;
+         auto writer = s->ImportState(&c, &info);
+         pb::ImportStateRequest first;
+         first.mutable_header()->set_name("target");
+         writer->Write(first);
+         writer->WritesDone();
+         return writer->Finish();
+       }},
       {"import of garbage bytes", StatusCode::INVALID_ARGUMENT,
        "not a serialized NetworkState",
        [](auto* s) { return Import(s, true, "\xff\xff\xff garbage"); }},
