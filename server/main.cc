@@ -44,10 +44,18 @@ ABSL_FLAG(int, max_message_bytes, kDefaults.max_message_bytes,
           "largest request message accepted");
 ABSL_FLAG(int64_t, max_state_bytes, kDefaults.max_state_bytes,
           "largest state ImportState accepts");
+ABSL_FLAG(std::string, data_dir, kDefaults.data_dir,
+          "directory where sessions survive restarts (empty: memory only)");
+ABSL_FLAG(int64_t, checkpoint_every_steps, kDefaults.checkpoint_every_steps,
+          "during long Simulate/Train/Step calls, save the session this often "
+          "(0: at the end of each call only)");
+ABSL_FLAG(int, grace_period, kDefaults.grace_period_seconds,
+          "seconds running calls get on SIGTERM before they are cancelled");
 
 namespace {
 
 grpc::Server* g_server = nullptr;
+int g_grace_seconds = 10;
 
 void Shutdown(int) {
   // Shutdown from a signal handler is not async-signal-safe; hand it to a
@@ -55,9 +63,10 @@ void Shutdown(int) {
   static std::atomic<bool> once{false};
   if (!once.exchange(true) && g_server != nullptr) {
     std::thread([] {
-      // Calls still running after a second are cancelled.
+      // New calls are refused at once; running ones get the grace period,
+      // then are cancelled (their sessions are saved as they end).
       g_server->Shutdown(std::chrono::system_clock::now() +
-                         std::chrono::seconds(1));
+                         std::chrono::seconds(g_grace_seconds));
     }).detach();
   }
 }
@@ -79,8 +88,28 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_record_buffer_steps);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.max_state_bytes = absl::GetFlag(FLAGS_max_state_bytes);
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.checkpoint_every_steps = absl::GetFlag(FLAGS_checkpoint_every_steps);
+  options.grace_period_seconds = absl::GetFlag(FLAGS_grace_period);
+  g_grace_seconds = options.grace_period_seconds;
 
-  sorn::server::SessionStore store(options);
+  std::unique_ptr<sorn::server::SessionFiles> files;
+  if (!options.data_dir.empty()) {
+    files = std::make_unique<sorn::server::SessionFiles>(options.data_dir);
+    if (absl::Status s = files->Open(); !s.ok()) {
+      std::fprintf(stderr, "sorn-server: %s\n",
+                   std::string(s.message()).c_str());
+      return 1;
+    }
+  }
+  sorn::server::SessionStore store(options, files.get());
+  if (files != nullptr) {
+    const int loaded = store.LoadFromDisk([](const std::string& problem) {
+      std::fprintf(stderr, "sorn-server: %s\n", problem.c_str());
+    });
+    std::printf("sorn-server loaded %d session(s) from %s\n", loaded,
+                options.data_dir.c_str());
+  }
   sorn::server::SornService service(options, &store);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -129,58 +129,72 @@ absl::Status SornService::Run(grpc::ServerContext* context,
   std::vector<double> input(nu);
   StepRecord record;
   int64_t done = 0;
-  while (done < steps) {
-    pb::RunResponse response;
-    const int batch =
-        static_cast<int>(std::min<int64_t>(per_message, steps - done));
-    absl::Status status =
-        (*session)->WithState([&](Network& net, ActivityLog& log) {
-          const FreezeSet session_frozen = net.frozen();
-          net.set_frozen(
-              FreezeSet::FromBits(session_frozen.bits() | call_frozen->bits()));
-          response.set_first_step(net.step_count());
-          absl::Status s;
-          int k = 0;
-          for (; k < batch; ++k) {
-            if (k % kCancelCheckSteps == kCancelCheckSteps - 1 &&
-                context->IsCancelled())
-              break;
-            const int64_t t = done + k;
-            inputs->Fill(t, input);
-            options.record_weights =
-                select->weights_every > 0 &&
-                ((t + 1) % select->weights_every == 0 || t + 1 == steps);
-            s = net.Step(input, options, &record);
-            if (!s.ok()) break;
-            log.Append(record);
-            AppendStep(*select, record, k, &response);
-            if (select->counts) {
-              response.add_ee_conn(record.ee_conn);
-              response.add_ei_conn(record.ei_conn);
+  int64_t saved_at = 0;  // steps done when the session was last written.
+  absl::Status result = [&]() -> absl::Status {
+    while (done < steps) {
+      pb::RunResponse response;
+      const int batch =
+          static_cast<int>(std::min<int64_t>(per_message, steps - done));
+      absl::Status status =
+          (*session)->WithState([&](Network& net, ActivityLog& log) {
+            const FreezeSet session_frozen = net.frozen();
+            net.set_frozen(FreezeSet::FromBits(session_frozen.bits() |
+                                               call_frozen->bits()));
+            response.set_first_step(net.step_count());
+            absl::Status s;
+            int k = 0;
+            for (; k < batch; ++k) {
+              if (k % kCancelCheckSteps == kCancelCheckSteps - 1 &&
+                  context->IsCancelled())
+                break;
+              const int64_t t = done + k;
+              inputs->Fill(t, input);
+              options.record_weights =
+                  select->weights_every > 0 &&
+                  ((t + 1) % select->weights_every == 0 || t + 1 == steps);
+              s = net.Step(input, options, &record);
+              if (!s.ok()) break;
+              log.Append(record);
+              AppendStep(*select, record, k, &response);
+              if (select->counts) {
+                response.add_ee_conn(record.ee_conn);
+                response.add_ei_conn(record.ei_conn);
+              }
+              if (options.record_weights) {
+                pb::WeightSnapshot* w = response.add_weights();
+                w->set_step(net.step_count());
+                SparseToProto(record.wee, w->mutable_wee());
+                SparseToProto(record.wei, w->mutable_wei());
+              }
             }
-            if (options.record_weights) {
-              pb::WeightSnapshot* w = response.add_weights();
-              w->set_step(net.step_count());
-              SparseToProto(record.wee, w->mutable_wee());
-              SparseToProto(record.wei, w->mutable_wei());
-            }
-          }
-          net.set_frozen(session_frozen);
-          response.set_steps(k);
-          return s;
-        });
-    RETURN_IF_ERROR(status);
-    done += response.steps();
-    if (response.steps() < batch || context->IsCancelled()) {
-      return absl::CancelledError(absl::StrCat("cancelled by the client after ",
-                                               done, " of ", steps, " steps"));
+            net.set_frozen(session_frozen);
+            response.set_steps(k);
+            return s;
+          });
+      RETURN_IF_ERROR(status);
+      done += response.steps();
+      if (response.steps() < batch || context->IsCancelled()) {
+        return absl::CancelledError(absl::StrCat(
+            "cancelled by the client after ", done, " of ", steps, " steps"));
+      }
+      if (!writer->Write(response)) {
+        return absl::CancelledError(absl::StrCat(
+            "the client went away after ", done, " of ", steps, " steps"));
+      }
+      if (options_.checkpoint_every_steps > 0 &&
+          done - saved_at >= options_.checkpoint_every_steps) {
+        RETURN_IF_ERROR(store_->Persist(**session));
+        saved_at = done;
+      }
     }
-    if (!writer->Write(response)) {
-      return absl::CancelledError(absl::StrCat("the client went away after ",
-                                               done, " of ", steps, " steps"));
-    }
+    return absl::OkStatus();
+  }();
+  // Steps that ran are state, whether or not the call completed.
+  if (done > saved_at) {
+    absl::Status saved = store_->Persist(**session);
+    if (result.ok()) result = saved;
   }
-  return absl::OkStatus();
+  return result;
 }
 
 grpc::Status SornService::Step(
@@ -205,36 +219,51 @@ absl::Status SornService::RunStepStream(
   StepRecord record;
   StepOptions options;
   options.record_thresholds = select->thresholds;
-  do {
-    if (!request.session().empty() && request.session() != name) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("this Step stream drives \"", name,
-                       "\"; a request names \"", request.session(), "\""));
-    }
-    absl::StatusOr<Phase> phase =
-        PhaseFromProto(request.phase(), Phase::kPlasticity);
-    if (!phase.ok()) return phase.status();
-    options.phase = *phase;
-    options.noise = request.has_noise() ? request.noise() : true;
-    pb::StepResponse response;
-    absl::Status status = (*session)->WithState([&](Network& net,
-                                                    ActivityLog& log) {
-      RETURN_IF_ERROR(net.Step(
-          std::span<const double>(request.input().data(), request.input_size()),
-          options, &record));
-      log.Append(record);
-      response.set_step(net.step_count());
-      return absl::OkStatus();
-    });
-    RETURN_IF_ERROR(status);
-    AppendStep(*select, record, 0, &response);
-    if (select->counts) {
-      response.set_ee_conn(record.ee_conn);
-      response.set_ei_conn(record.ei_conn);
-    }
-    if (!stream->Write(response)) break;
-  } while (!context->IsCancelled() && stream->Read(&request));
-  return absl::OkStatus();
+  int64_t taken = 0;
+  int64_t saved_at = 0;
+  absl::Status result = [&]() -> absl::Status {
+    do {
+      if (!request.session().empty() && request.session() != name) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("this Step stream drives \"", name,
+                         "\"; a request names \"", request.session(), "\""));
+      }
+      absl::StatusOr<Phase> phase =
+          PhaseFromProto(request.phase(), Phase::kPlasticity);
+      if (!phase.ok()) return phase.status();
+      options.phase = *phase;
+      options.noise = request.has_noise() ? request.noise() : true;
+      pb::StepResponse response;
+      absl::Status status = (*session)->WithState([&](Network& net,
+                                                      ActivityLog& log) {
+        RETURN_IF_ERROR(net.Step(std::span<const double>(request.input().data(),
+                                                         request.input_size()),
+                                 options, &record));
+        log.Append(record);
+        response.set_step(net.step_count());
+        return absl::OkStatus();
+      });
+      RETURN_IF_ERROR(status);
+      AppendStep(*select, record, 0, &response);
+      if (select->counts) {
+        response.set_ee_conn(record.ee_conn);
+        response.set_ei_conn(record.ei_conn);
+      }
+      ++taken;
+      if (options_.checkpoint_every_steps > 0 &&
+          taken - saved_at >= options_.checkpoint_every_steps) {
+        RETURN_IF_ERROR(store_->Persist(**session));
+        saved_at = taken;
+      }
+      if (!stream->Write(response)) break;
+    } while (!context->IsCancelled() && stream->Read(&request));
+    return absl::OkStatus();
+  }();
+  if (taken > saved_at) {
+    absl::Status saved = store_->Persist(**session);
+    if (result.ok()) result = saved;
+  }
+  return result;
 }
 
 }  // namespace sorn::server

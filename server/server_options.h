@@ -28,6 +28,14 @@ struct ServerOptions {
   int max_message_bytes = 64 << 20;
   // Largest serialized state ImportState accepts, over all its chunks.
   int64_t max_state_bytes = int64_t{2} << 30;
+  // Directory where sessions are kept across restarts; empty: in memory only.
+  std::string data_dir;
+  // During a Simulate, Train or Step call, the session is also written every
+  // this many steps (0: only when the call ends).
+  int64_t checkpoint_every_steps = 100'000;
+  // On SIGTERM, calls still running after this many seconds are cancelled
+  // (and their sessions saved) before the server exits.
+  int grace_period_seconds = 10;
 };
 
 }  // namespace sorn::server

@@ -41,6 +41,8 @@ grpc::Status SornService::CreateSession(grpc::ServerContext*,
           ? std::optional<int64_t>(request->record_buffer_steps())
           : std::nullopt);
   if (!session.ok()) return ToGrpcStatus(session.status());
+  if (absl::Status p = store_->Persist(**session); !p.ok())
+    return ToGrpcStatus(p);
   DescribeSession(**session, info);
   return grpc::Status::OK;
 }
@@ -86,6 +88,8 @@ grpc::Status SornService::Freeze(grpc::ServerContext*,
     const uint8_t bits = (net.frozen().bits() | add->bits()) & ~remove->bits();
     net.set_frozen(FreezeSet::FromBits(bits));
   });
+  if (absl::Status p = store_->Persist(**session); !p.ok())
+    return ToGrpcStatus(p);
   DescribeSession(**session, info);
   return grpc::Status::OK;
 }
@@ -112,6 +116,7 @@ grpc::Status SornService::ForkSession(grpc::ServerContext*,
   absl::StatusOr<std::shared_ptr<Session>> fork = store_->Add(
       request->name(), std::move(copy), seed, capacity, /*replace=*/false);
   if (!fork.ok()) return ToGrpcStatus(fork.status());
+  if (absl::Status p = store_->Persist(**fork); !p.ok()) return ToGrpcStatus(p);
   DescribeSession(**fork, info);
   return grpc::Status::OK;
 }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "server/proto_convert.h"
 #include "server/session_name.h"
 
 namespace sorn::server {
@@ -120,6 +121,51 @@ std::vector<std::shared_ptr<Session>> SessionStore::List() const {
   return all;
 }
 
+absl::Status SessionStore::Persist(const Session& session) {
+  if (files_ == nullptr) return absl::OkStatus();
+  sorn::v1::StoredSession stored;
+  stored.set_name(session.name());
+  stored.set_seed(session.seed());
+  session.WithState([&](const Network& net, const ActivityLog& log) {
+    stored.set_record_buffer_steps(log.capacity());
+    NetworkStateToProto(net.ExportState(), stored.mutable_state());
+  });
+  absl::Status s = files_->Save(stored);
+  if (!s.ok()) {
+    return absl::Status(s.code(),
+                        absl::StrCat("session \"", session.name(),
+                                     "\" was not saved: ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+int SessionStore::LoadFromDisk(
+    const std::function<void(const std::string&)>& report) {
+  if (files_ == nullptr) return 0;
+  SessionFiles::Loaded loaded = files_->LoadAll();
+  for (const std::string& problem : loaded.problems)
+    report("skipped " + problem);
+  int count = 0;
+  for (const sorn::v1::StoredSession& stored : loaded.sessions) {
+    absl::StatusOr<NetworkState> state = NetworkStateFromProto(stored.state());
+    absl::StatusOr<Network> network =
+        state.ok() ? Network::FromState(*state)
+                   : absl::StatusOr<Network>(state.status());
+    absl::StatusOr<std::shared_ptr<Session>> session =
+        network.ok()
+            ? Add(stored.name(), *std::move(network), stored.seed(),
+                  stored.record_buffer_steps(), /*replace=*/false)
+            : absl::StatusOr<std::shared_ptr<Session>>(network.status());
+    if (!session.ok()) {
+      report(absl::StrCat("skipped ", files_->PathOf(stored.name()), ": ",
+                          session.status().message()));
+      continue;
+    }
+    ++count;
+  }
+  return count;
+}
+
 absl::Status SessionStore::Delete(const std::string& name) {
   RETURN_IF_ERROR(ValidateSessionName(name));
   absl::MutexLock lock(&mu_);
@@ -131,7 +177,7 @@ absl::Status SessionStore::Delete(const std::string& name) {
   absl::StatusOr<Session::Driver> driver = doomed->TryDrive();
   if (!driver.ok()) return driver.status();
   sessions_.erase(it);
-  return absl::OkStatus();
+  return files_ == nullptr ? absl::OkStatus() : files_->Remove(name);
 }
 
 }  // namespace sorn::server

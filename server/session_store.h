@@ -2,6 +2,7 @@
 #ifndef SORN_SERVER_SESSION_STORE_H_
 #define SORN_SERVER_SESSION_STORE_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,13 +15,24 @@
 #include "core/network.h"
 #include "server/server_options.h"
 #include "server/session.h"
+#include "server/session_files.h"
 
 namespace sorn::server {
 
-// Thread-safe. The map lock is never held while a network is built.
+// Thread-safe. The map lock is never held while a network is built or a
+// session is written to disk.
 class SessionStore {
  public:
-  explicit SessionStore(const ServerOptions& options) : options_(options) {}
+  // `files` (may be null: nothing is persisted) must outlive the store.
+  explicit SessionStore(const ServerOptions& options,
+                        SessionFiles* files = nullptr)
+      : options_(options), files_(files) {}
+
+  // Loads every session file; returns how many, and reports each file it
+  // skipped (corrupt, truncated, invalid) through `report`.
+  int LoadFromDisk(const std::function<void(const std::string&)>& report);
+  // Writes the session's current state to disk (no-op without files).
+  absl::Status Persist(const Session& session);
 
   // Validates the name and limits, builds the network, adds it.
   absl::StatusOr<std::shared_ptr<Session>> Create(
@@ -48,6 +60,7 @@ class SessionStore {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   const ServerOptions options_;
+  SessionFiles* const files_;
   mutable absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Session>> sessions_
       ABSL_GUARDED_BY(mu_);

@@ -116,6 +116,7 @@ absl::Status SornService::Import(
                       : std::nullopt,
                   header.replace());
   if (!session.ok()) return session.status();
+  RETURN_IF_ERROR(store_->Persist(**session));
   DescribeSession(**session, info);
   return absl::OkStatus();
 }

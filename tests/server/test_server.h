@@ -43,11 +43,14 @@ class TestServer {
     close(out[1]);
     // Wait for "sorn-server listening on 127.0.0.1:PORT ...".
     FILE* f = fdopen(out[0], "r");
-    char line[256] = {0};
-    if (f != nullptr && fgets(line, sizeof(line), f) != nullptr) {
+    char line[512] = {0};
+    while (f != nullptr && fgets(line, sizeof(line), f) != nullptr) {
       const std::string s(line);
-      const size_t colon = s.find("127.0.0.1:");
-      if (colon != std::string::npos) port_ = std::stoi(s.substr(colon + 10));
+      const size_t at = s.find("listening on 127.0.0.1:");
+      if (at != std::string::npos) {
+        port_ = std::stoi(s.substr(at + 23));
+        break;
+      }
     }
     stdout_ = f;
     channel_ =
@@ -67,6 +70,17 @@ class TestServer {
     stdout_ = nullptr;
     return status;
   }
+  // SIGKILL: the process dies at once, as in a crash.
+  void Kill9() {
+    if (pid_ <= 0) return;
+    channel_.reset();
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    if (stdout_ != nullptr) fclose(stdout_);
+    stdout_ = nullptr;
+  }
+  pid_t pid() const { return pid_; }
   bool ok() const { return pid_ > 0 && port_ > 0; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }

@@ -1,0 +1,158 @@
+#include "server/session_files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace sorn::server {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr char kMagic[8] = {'S', 'O', 'R', 'N', 'S', 'E', 'S', 'S'};
+constexpr char kSuffix[] = ".sorn";
+
+void PutLe(std::string& out, uint64_t v, int bytes) {
+  for (int b = 0; b < bytes; ++b)
+    out += static_cast<char>((v >> (8 * b)) & 0xff);
+}
+uint64_t GetLe(const std::string& s, size_t at, int bytes) {
+  uint64_t v = 0;
+  for (int b = bytes - 1; b >= 0; --b) v = (v << 8) | uint8_t(s[at + b]);
+  return v;
+}
+
+absl::Status Errno(const std::string& what) {
+  return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
+}
+
+absl::Status WriteAll(int fd, const std::string& data,
+                      const std::string& path) {
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Errno("write " + path);
+    }
+    done += size_t(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FsyncDir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return Errno("open " + dir);
+  const int r = ::fsync(fd);
+  ::close(fd);
+  return r == 0 ? absl::OkStatus() : Errno("fsync " + dir);
+}
+
+absl::StatusOr<sorn::v1::StoredSession> Parse(const std::string& bytes) {
+  if (bytes.size() < 24 || bytes.compare(0, 8, std::string(kMagic, 8)) != 0) {
+    return absl::DataLossError("not a sorn-server session file");
+  }
+  const uint32_t version = uint32_t(GetLe(bytes, 8, 4));
+  if (version != kSessionFileVersion) {
+    return absl::DataLossError(
+        absl::StrCat("unsupported format version ", version));
+  }
+  const uint32_t crc = uint32_t(GetLe(bytes, 12, 4));
+  const uint64_t length = GetLe(bytes, 16, 8);
+  if (bytes.size() - 24 != length) {
+    return absl::DataLossError(absl::StrCat("truncated: ", bytes.size() - 24,
+                                            " of ", length, " payload bytes"));
+  }
+  if (crc32(0, reinterpret_cast<const Bytef*>(bytes.data() + 24), length) !=
+      crc) {
+    return absl::DataLossError("checksum mismatch");
+  }
+  sorn::v1::StoredSession session;
+  if (!session.ParseFromArray(bytes.data() + 24, int(length))) {
+    return absl::DataLossError("unparsable payload");
+  }
+  return session;
+}
+
+}  // namespace
+
+absl::Status SessionFiles::Open() {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("cannot create --data_dir ", dir_, ": ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+std::string SessionFiles::PathOf(const std::string& name) const {
+  return (fs::path(dir_) / (name + kSuffix)).string();
+}
+
+absl::Status SessionFiles::Save(const sorn::v1::StoredSession& session) {
+  const std::string payload = session.SerializeAsString();
+  std::string file(kMagic, 8);
+  PutLe(file, kSessionFileVersion, 4);
+  PutLe(
+      file,
+      crc32(0, reinterpret_cast<const Bytef*>(payload.data()), payload.size()),
+      4);
+  PutLe(file, payload.size(), 8);
+  file += payload;
+  const std::string path = PathOf(session.name());
+  const std::string temp = path + ".tmp";
+  const int fd =
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("open " + temp);
+  absl::Status s = WriteAll(fd, file, temp);
+  if (s.ok() && ::fsync(fd) != 0) s = Errno("fsync " + temp);
+  ::close(fd);
+  if (s.ok() && ::rename(temp.c_str(), path.c_str()) != 0)
+    s = Errno("rename " + temp);
+  if (s.ok()) s = FsyncDir(dir_);
+  if (!s.ok()) ::unlink(temp.c_str());
+  return s;
+}
+
+absl::Status SessionFiles::Remove(const std::string& name) {
+  const std::string path = PathOf(name);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return Errno("unlink " + path);
+  return FsyncDir(dir_);
+}
+
+SessionFiles::Loaded SessionFiles::LoadAll() const {
+  Loaded loaded;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir_, ec)) {
+    const std::string path = e.path().string();
+    if (e.path().extension() != kSuffix) continue;
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    absl::StatusOr<sorn::v1::StoredSession> session = Parse(buffer.str());
+    if (!session.ok()) {
+      loaded.problems.push_back(
+          absl::StrCat(path, ": ", session.status().message()));
+      continue;
+    }
+    if (session->name() + kSuffix != e.path().filename().string()) {
+      loaded.problems.push_back(
+          absl::StrCat(path, ": holds session \"", session->name(), "\""));
+      continue;
+    }
+    loaded.sessions.push_back(*std::move(session));
+  }
+  if (ec) loaded.problems.push_back(absl::StrCat(dir_, ": ", ec.message()));
+  return loaded;
+}
+
+}  // namespace sorn::server

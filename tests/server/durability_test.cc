@@ -1,0 +1,201 @@
+// --data_dir: sessions survive kill -9 and SIGTERM; corrupt files are skipped.
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "tests/server/test_server.h"
+
+namespace sorn {
+namespace {
+
+namespace pb = ::sorn::v1;
+namespace fs = std::filesystem;
+
+class DurabilityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("sorn_durability_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::vector<std::string> Flags(int64_t checkpoint = 0) const {
+    return {"--data_dir=" + dir_.string(),
+            "--checkpoint_every_steps=" + std::to_string(checkpoint),
+            "--grace_period=1"};
+  }
+  fs::path dir_;
+};
+
+void Create(pb::Sorn::Stub* stub, const std::string& name, uint64_t seed) {
+  grpc::ClientContext ctx;
+  pb::CreateSessionRequest req;
+  req.set_name(name);
+  req.set_seed(seed);
+  pb::SessionInfo info;
+  ASSERT_TRUE(stub->CreateSession(&ctx, req, &info).ok());
+}
+
+pb::RunRequest Uniform(const std::string& name, int64_t steps, uint64_t seed) {
+  pb::RunRequest req;
+  req.set_session(name);
+  req.set_timesteps(steps);
+  req.mutable_generated()->set_kind(pb::GeneratedInputs::UNIFORM);
+  req.mutable_generated()->set_seed(seed);
+  return req;
+}
+
+std::string X(pb::Sorn::Stub* stub, const pb::RunRequest& req) {
+  grpc::Status status;
+  std::string x;
+  for (const pb::RunResponse& r : RunCall(stub, req, false, &status))
+    x += r.x();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return x;
+}
+
+int64_t StepOf(pb::Sorn::Stub* stub, const std::string& name,
+               grpc::Status* s = nullptr) {
+  grpc::ClientContext ctx;
+  pb::GetSessionRequest req;
+  req.set_name(name);
+  pb::SessionInfo info;
+  grpc::Status status = stub->GetSession(&ctx, req, &info);
+  if (s != nullptr) *s = status;
+  return status.ok() ? info.step() : -1;
+}
+
+// Starts a 1,000,000-step Simulate and returns once `min_steps` have arrived.
+std::thread LongRun(const TestServer& server, const std::string& name,
+                    int64_t min_steps, std::atomic<int64_t>* received) {
+  std::thread t([&server, name, received] {
+    auto stub = pb::Sorn::NewStub(grpc::CreateChannel(
+        server.address(), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    auto reader = stub->Simulate(&ctx, Uniform(name, 1'000'000, 77));
+    pb::RunResponse r;
+    while (reader->Read(&r)) *received += r.steps();
+    reader->Finish();
+  });
+  while (*received < min_steps)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  return t;
+}
+
+TEST_F(DurabilityTest, KillNineLosesNoAcknowledgedCall) {
+  {
+    TestServer server(Flags(/*checkpoint=*/0));
+    ASSERT_TRUE(server.ok());
+    auto stub = server.NewStub();
+    Create(stub.get(), "kept", 5);
+    Create(stub.get(), "twin", 5);
+    Create(stub.get(), "gone", 6);
+    X(stub.get(), Uniform("kept", 300, 1));
+    X(stub.get(), Uniform("twin", 300, 1));
+    grpc::ClientContext ctx;
+    pb::DeleteSessionRequest del;
+    del.set_name("gone");
+    pb::DeleteSessionResponse resp;
+    ASSERT_TRUE(stub->DeleteSession(&ctx, del, &resp).ok());
+    // kill -9 in the middle of an unacknowledged stream on "kept".
+    std::atomic<int64_t> received{0};
+    std::thread run = LongRun(server, "kept", 1000, &received);
+    server.Kill9();
+    run.join();
+  }
+  TestServer server(Flags());
+  ASSERT_TRUE(server.ok());
+  auto stub = server.NewStub();
+  EXPECT_EQ(StepOf(stub.get(), "kept"),
+            300);  // the acknowledged calls, no more.
+  EXPECT_EQ(StepOf(stub.get(), "twin"), 300);
+  grpc::Status gone;
+  StepOf(stub.get(), "gone", &gone);
+  EXPECT_EQ(gone.error_code(), grpc::StatusCode::NOT_FOUND);
+  // The restored session continues exactly like its never-interrupted twin
+  // (same generator state, noise and structural plasticity on).
+  EXPECT_EQ(X(stub.get(), Uniform("kept", 500, 2)),
+            X(stub.get(), Uniform("twin", 500, 2)));
+  EXPECT_EQ(ExportStateBytes(stub.get(), "kept"),
+            ExportStateBytes(stub.get(), "twin"));
+}
+
+TEST_F(DurabilityTest, LongStreamsAreCheckpointed) {
+  {
+    TestServer server(Flags(/*checkpoint=*/1000));
+    ASSERT_TRUE(server.ok());
+    auto stub = server.NewStub();
+    Create(stub.get(), "long", 3);
+    std::atomic<int64_t> received{0};
+    std::thread run = LongRun(server, "long", 6000, &received);
+    server.Kill9();
+    run.join();
+  }
+  TestServer server(Flags());
+  auto stub = server.NewStub();
+  const int64_t step = StepOf(stub.get(), "long");
+  EXPECT_GE(step, 1000);  // at least one checkpoint of the interrupted call.
+  EXPECT_EQ(X(stub.get(), Uniform("long", 10, 1)).size(), 10u * 25);  // usable.
+}
+
+TEST_F(DurabilityTest, CorruptFilesAreSkippedAndOthersLoad) {
+  {
+    TestServer server(Flags());
+    auto stub = server.NewStub();
+    Create(stub.get(), "good", 1);
+    Create(stub.get(), "victim", 2);
+  }
+  // Truncate one file, add garbage and a file from the future.
+  fs::resize_file(dir_ / "victim.sorn",
+                  fs::file_size(dir_ / "victim.sorn") / 2);
+  std::ofstream(dir_ / "garbage.sorn") << "not a session";
+  {
+    std::ifstream in(dir_ / "good.sorn", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    bytes[8] = 99;  // format version 99.
+    std::ofstream(dir_ / "future.sorn", std::ios::binary) << bytes;
+  }
+  TestServer server(Flags());
+  ASSERT_TRUE(server.ok());
+  auto stub = server.NewStub();
+  EXPECT_EQ(StepOf(stub.get(), "good"), 0);
+  grpc::Status victim;
+  StepOf(stub.get(), "victim", &victim);
+  EXPECT_EQ(victim.error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext ctx;
+  pb::ListSessionsResponse list;
+  ASSERT_TRUE(stub->ListSessions(&ctx, {}, &list).ok());
+  EXPECT_EQ(list.sessions_size(), 1);
+}
+
+TEST_F(DurabilityTest, SigtermCancelsWithinGraceSavesAndExitsZero) {
+  int64_t before = 0;
+  {
+    TestServer server(Flags(/*checkpoint=*/0));
+    ASSERT_TRUE(server.ok());
+    auto stub = server.NewStub();
+    Create(stub.get(), "busy", 4);
+    std::atomic<int64_t> received{0};
+    std::thread run = LongRun(server, "busy", 2000, &received);
+    const auto start = std::chrono::steady_clock::now();
+    const int status = server.Stop();  // SIGTERM, wait.
+    const auto took = std::chrono::steady_clock::now() - start;
+    run.join();
+    before = received;
+    EXPECT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    EXPECT_LT(took, std::chrono::seconds(8));  // grace 1 s, plus teardown.
+  }
+  TestServer server(Flags());
+  auto stub = server.NewStub();
+  // The cancelled call's steps were saved as it ended.
+  EXPECT_GE(StepOf(stub.get(), "busy"), before);
+}
+
+}  // namespace
+}  // namespace sorn
