@@ -23,26 +23,6 @@ void CreateSession(pb::Sorn::Stub* stub, const std::string& name,
   ASSERT_TRUE(stub->CreateSession(&ctx, req, &info).ok());
 }
 
-pb::RunRequest UniformRun(const std::string& session, int64_t steps,
-                          uint64_t seed) {
-  pb::RunRequest req;
-  req.set_session(session);
-  req.set_timesteps(steps);
-  req.mutable_generated()->set_kind(pb::GeneratedInputs::UNIFORM);
-  req.mutable_generated()->set_seed(seed);
-  return req;
-}
-
-// All x bits of a Simulate call.
-std::string SimulateX(pb::Sorn::Stub* stub, const pb::RunRequest& req) {
-  grpc::Status status;
-  std::string x;
-  for (const pb::RunResponse& r : RunCall(stub, req, false, &status))
-    x += r.x();
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return x;
-}
-
 // Polls until a driving call (Freeze with nothing to change) is accepted.
 Clock::duration TimeUntilDrivable(pb::Sorn::Stub* stub,
                                   const std::string& name) {

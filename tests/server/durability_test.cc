@@ -41,24 +41,6 @@ void Create(pb::Sorn::Stub* stub, const std::string& name, uint64_t seed) {
   ASSERT_TRUE(stub->CreateSession(&ctx, req, &info).ok());
 }
 
-pb::RunRequest Uniform(const std::string& name, int64_t steps, uint64_t seed) {
-  pb::RunRequest req;
-  req.set_session(name);
-  req.set_timesteps(steps);
-  req.mutable_generated()->set_kind(pb::GeneratedInputs::UNIFORM);
-  req.mutable_generated()->set_seed(seed);
-  return req;
-}
-
-std::string X(pb::Sorn::Stub* stub, const pb::RunRequest& req) {
-  grpc::Status status;
-  std::string x;
-  for (const pb::RunResponse& r : RunCall(stub, req, false, &status))
-    x += r.x();
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return x;
-}
-
 int64_t StepOf(pb::Sorn::Stub* stub, const std::string& name,
                grpc::Status* s = nullptr) {
   grpc::ClientContext ctx;
@@ -77,7 +59,7 @@ std::thread LongRun(const TestServer& server, const std::string& name,
     auto stub = pb::Sorn::NewStub(grpc::CreateChannel(
         server.address(), grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
-    auto reader = stub->Simulate(&ctx, Uniform(name, 1'000'000, 77));
+    auto reader = stub->Simulate(&ctx, UniformRun(name, 1'000'000, 77));
     pb::RunResponse r;
     while (reader->Read(&r)) *received += r.steps();
     reader->Finish();
@@ -95,8 +77,8 @@ TEST_F(DurabilityTest, KillNineLosesNoAcknowledgedCall) {
     Create(stub.get(), "kept", 5);
     Create(stub.get(), "twin", 5);
     Create(stub.get(), "gone", 6);
-    X(stub.get(), Uniform("kept", 300, 1));
-    X(stub.get(), Uniform("twin", 300, 1));
+    SimulateX(stub.get(), UniformRun("kept", 300, 1));
+    SimulateX(stub.get(), UniformRun("twin", 300, 1));
     grpc::ClientContext ctx;
     pb::DeleteSessionRequest del;
     del.set_name("gone");
@@ -119,8 +101,8 @@ TEST_F(DurabilityTest, KillNineLosesNoAcknowledgedCall) {
   EXPECT_EQ(gone.error_code(), grpc::StatusCode::NOT_FOUND);
   // The restored session continues exactly like its never-interrupted twin
   // (same generator state, noise and structural plasticity on).
-  EXPECT_EQ(X(stub.get(), Uniform("kept", 500, 2)),
-            X(stub.get(), Uniform("twin", 500, 2)));
+  EXPECT_EQ(SimulateX(stub.get(), UniformRun("kept", 500, 2)),
+            SimulateX(stub.get(), UniformRun("twin", 500, 2)));
   EXPECT_EQ(ExportStateBytes(stub.get(), "kept"),
             ExportStateBytes(stub.get(), "twin"));
 }
@@ -140,7 +122,8 @@ TEST_F(DurabilityTest, LongStreamsAreCheckpointed) {
   auto stub = server.NewStub();
   const int64_t step = StepOf(stub.get(), "long");
   EXPECT_GE(step, 1000);  // at least one checkpoint of the interrupted call.
-  EXPECT_EQ(X(stub.get(), Uniform("long", 10, 1)).size(), 10u * 25);  // usable.
+  EXPECT_EQ(SimulateX(stub.get(), UniformRun("long", 10, 1)).size(),
+            10u * 25);  // usable.
 }
 
 TEST_F(DurabilityTest, CorruptFilesAreSkippedAndOthersLoad) {

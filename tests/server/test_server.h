@@ -137,6 +137,27 @@ inline std::vector<v1::RunResponse> RunCall(v1::Sorn::Stub* stub,
   return out;
 }
 
+// A run on inputs U(0, 1) generated on the server from `seed`.
+inline v1::RunRequest UniformRun(const std::string& session, int64_t steps,
+                                 uint64_t seed) {
+  v1::RunRequest req;
+  req.set_session(session);
+  req.set_timesteps(steps);
+  req.mutable_generated()->set_kind(v1::GeneratedInputs::UNIFORM);
+  req.mutable_generated()->set_seed(seed);
+  return req;
+}
+
+// All packed x bits of a Simulate call, which must succeed.
+inline std::string SimulateX(v1::Sorn::Stub* stub, const v1::RunRequest& req) {
+  grpc::Status status;
+  std::string x;
+  for (const v1::RunResponse& r : RunCall(stub, req, false, &status))
+    x += r.x();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return x;
+}
+
 }  // namespace sorn
 
 #endif  // SORN_TESTS_SERVER_TEST_SERVER_H_
