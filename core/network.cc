@@ -314,4 +314,21 @@ void Network::Advance() {
   ++step_;
 }
 
+int64_t Network::MemoryBytes() const {
+  int64_t total = wee_.MemoryBytes() + wei_.MemoryBytes() + wie_.MemoryBytes();
+  for (const auto* v : {&te_, &ti_, &wie_dense_, &drive_ee_, &drive_ei_,
+                        &drive_ie_, &noise_e_, &noise_i_}) {
+    total += int64_t(v->capacity() * sizeof(double));
+  }
+  for (const auto* v :
+       {&x_prev_, &x_, &y_prev_, &y_, &x_next_, &y_next_, &stdp_code_}) {
+    total += int64_t(v->capacity());
+  }
+  for (const auto* v :
+       {&active_x_, &active_y_, &active_x_next_, &active_y_next_}) {
+    total += int64_t(v->capacity() * sizeof(int32_t));
+  }
+  return total;
+}
+
 }  // namespace sorn

@@ -42,6 +42,9 @@ class Network {
   int ni() const { return ni_; }
   int nu() const { return params_.nu; }
   int64_t step_count() const { return step_; }
+  // Heap bytes the network holds now (see EstimateNetworkBytes for the
+  // figure before it exists).
+  int64_t MemoryBytes() const;
   FreezeSet frozen() const { return frozen_; }
   void set_frozen(FreezeSet frozen) { frozen_ = frozen; }
 

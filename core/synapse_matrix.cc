@@ -284,4 +284,13 @@ void SynapseMatrix::FoldScales() {
   sums_need_refresh_ = false;
 }
 
+int64_t SynapseMatrix::MemoryBytes() const {
+  auto bytes = [](const auto& v) {
+    return int64_t(v.capacity() * sizeof(v[0]));
+  };
+  return bytes(synapses_) + bytes(slices_) + bytes(column_scale_) +
+         bytes(inverse_scale_) + bytes(column_sum_) + bytes(column_count_) +
+         bytes(column_dirty_) + bytes(dirty_list_) + bytes(changed_);
+}
+
 }  // namespace sorn

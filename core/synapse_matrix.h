@@ -67,6 +67,8 @@ class SynapseMatrix {
   int rows() const { return static_cast<int>(slices_.size()); }
   int cols() const { return static_cast<int>(column_scale_.size()); }
   int64_t nnz() const { return nnz_; }
+  // Heap bytes this matrix holds (capacities, slack included).
+  int64_t MemoryBytes() const;
   // The synapses leaving neuron j, post ascending. Invalidated by Insert.
   std::span<const Synapse> row(int j) const {
     const RowSlice& r = slices_[j];

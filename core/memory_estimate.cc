@@ -1,0 +1,57 @@
+#include "core/memory_estimate.h"
+
+#include <algorithm>
+
+namespace sorn {
+namespace {
+
+// sizeof(SynapseMatrix::Synapse): an int32 index padded next to a double.
+constexpr int64_t kSynapseBytes = 16;
+// Per column: scale, inverse scale and sum (double), count (int32), dirty
+// flag and dirty-list entry. Per row: its slice (begin, size, capacity).
+constexpr int64_t kColumnBytes = 3 * 8 + 4 + 1 + 4;
+constexpr int64_t kRowBytes = 16;
+
+int64_t ExpectedSynapses(int rows, int cols, NetworkType type, int lambda,
+                         bool by_column, bool no_diagonal) {
+  const int64_t partners =
+      (by_column ? rows : cols) - (no_diagonal ? 1 : 0);  // per line.
+  const int64_t lines = by_column ? cols : rows;
+  if (type == NetworkType::kDense) return lines * partners;
+  // Counts are drawn around lambda (sd 1) and capped at the partners.
+  return lines * std::min<int64_t>(partners, lambda + 1);
+}
+
+// `slot_factor` covers the rows' slack (1.25 plus 2 per row when packed) and,
+// for matrices that gain synapses, rows that moved to grow (up to half the
+// slots are left behind before the matrix packs itself).
+int64_t MatrixBytes(int rows, int cols, int64_t synapses, double slot_factor) {
+  const int64_t slots = int64_t(double(synapses) * slot_factor) + 2 * rows;
+  return slots * kSynapseBytes + rows * kRowBytes + cols * kColumnBytes;
+}
+
+}  // namespace
+
+int64_t EstimateNetworkBytes(const Params& params) {
+  const int ne = params.ne;
+  const int ni = params.ni();
+  const int64_t ee =
+      ExpectedSynapses(ne, ne, params.network_type_ee, params.lambda_ee,
+                       /*by_column=*/true, /*no_diagonal=*/true);
+  const int64_t ei =
+      ExpectedSynapses(ni, ne, params.network_type_ei, params.lambda_ei,
+                       /*by_column=*/false, /*no_diagonal=*/false);
+  const int64_t ie =
+      ExpectedSynapses(ne, ni, params.network_type_ie, params.lambda_ie,
+                       /*by_column=*/true, /*no_diagonal=*/false);
+  int64_t total = MatrixBytes(ne, ne, ee, /*slot_factor=*/2.5) +
+                  MatrixBytes(ni, ne, ei, /*slot_factor=*/1.25) +
+                  MatrixBytes(ne, ni, ie, /*slot_factor=*/1.25);
+  if (ie == int64_t(ne) * ni) total += ie * 8;  // Wie's dense copy.
+  // Thresholds, drives, noise (double); activity, codes (byte); active
+  // index lists (int32).
+  total += (ne + ni) * (2 * 8 + 8) + ne * 8 + (ne + ni) * 6 + (ne + ni) * 8;
+  return total;
+}
+
+}  // namespace sorn
