@@ -4,6 +4,10 @@
 
 namespace sorn::server {
 
+int64_t ActivityLog::MemoryBytes(int ne, int ni, int64_t capacity) {
+  return 2 * capacity * int64_t(2 * PackedBytes(ne) + PackedBytes(ni));
+}
+
 ActivityLog::ActivityLog(int ne, int ni, int64_t capacity)
     : ne_(ne),
       ni_(ni),

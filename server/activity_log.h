@@ -19,6 +19,9 @@ enum class Population { kExcitatory, kInhibitory, kRecurrent };
 class ActivityLog {
  public:
   ActivityLog(int ne, int ni, int64_t capacity);
+  // The most bytes a log of this shape holds (its buffers grow by doubling
+  // until full, so up to twice what the steps need).
+  static int64_t MemoryBytes(int ne, int ni, int64_t capacity);
 
   void Append(const StepRecord& record);
   int64_t size() const { return size_; }

@@ -2,9 +2,12 @@
 // standard health service and server reflection.
 //
 //   sorn-server [--host=127.0.0.1] [--port=50051] [limits...]
+//               [--auth_tokens=FILE] [--tls_cert=PEM --tls_key=PEM
+//               [--tls_client_ca=PEM]] [--metrics_port=N] [--data_dir=DIR]
 //
-// Prints "sorn-server listening on HOST:PORT" once it accepts calls (with
-// --port=0, the port the system picked). SIGINT or SIGTERM shut it down.
+// Prints "sorn-server listening on HOST:PORT (...)" once it accepts calls
+// (with --port=0, the port the system picked), and "sorn-server metrics on
+// HOST:PORT" when serving metrics. SIGINT or SIGTERM shut it down.
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -21,9 +24,15 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include <unistd.h>
+
+#include "prometheus/exposer.h"
+#include "server/access_tokens.h"
+#include "server/server_metrics.h"
 #include "server/server_options.h"
 #include "server/session_store.h"
 #include "server/sorn_service.h"
+#include "server/tls_credentials.h"
 
 namespace {
 const sorn::server::ServerOptions kDefaults;
@@ -51,6 +60,25 @@ ABSL_FLAG(int64_t, checkpoint_every_steps, kDefaults.checkpoint_every_steps,
           "(0: at the end of each call only)");
 ABSL_FLAG(int, grace_period, kDefaults.grace_period_seconds,
           "seconds running calls get on SIGTERM before they are cancelled");
+ABSL_FLAG(int64_t, max_memory_bytes, 0,
+          "memory all sessions may reserve (0: 80% of physical memory)");
+ABSL_FLAG(std::string, auth_tokens, "",
+          "bearer tokens file (lines: TOKEN TENANT user|admin [sessions=N] "
+          "[neurons=N] [streams=N]); empty: single-user local mode");
+ABSL_FLAG(int, tenant_max_sessions, kDefaults.tenant_max_sessions,
+          "a tenant's sessions, unless its tokens line says (0: no limit)");
+ABSL_FLAG(int64_t, tenant_max_neurons, kDefaults.tenant_max_neurons,
+          "a tenant's neurons (ne + ni) over its sessions (0: no limit)");
+ABSL_FLAG(int, tenant_max_streams, kDefaults.tenant_max_streams,
+          "a tenant's concurrent streaming calls (0: no limit)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA that client certificates must chain to (mutual TLS)");
+ABSL_FLAG(int, metrics_port, kDefaults.metrics_port,
+          "Prometheus /metrics port on --host (0: a free one; -1: off)");
+ABSL_FLAG(bool, log_rpcs, kDefaults.log_rpcs,
+          "one JSON line per call on stderr");
 
 namespace {
 
@@ -69,6 +97,12 @@ void Shutdown(int) {
                          std::chrono::seconds(g_grace_seconds));
     }).detach();
   }
+}
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "sorn-server: %s\n",
+               std::string(status.message()).c_str());
+  return 1;
 }
 
 }  // namespace
@@ -91,18 +125,55 @@ int main(int argc, char** argv) {
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.checkpoint_every_steps = absl::GetFlag(FLAGS_checkpoint_every_steps);
   options.grace_period_seconds = absl::GetFlag(FLAGS_grace_period);
+  options.max_memory_bytes = absl::GetFlag(FLAGS_max_memory_bytes);
+  if (options.max_memory_bytes <= 0) {
+    options.max_memory_bytes = int64_t(0.8 * double(sysconf(_SC_PHYS_PAGES)) *
+                                       double(sysconf(_SC_PAGE_SIZE)));
+  }
+  options.auth_tokens = absl::GetFlag(FLAGS_auth_tokens);
+  options.tenant_max_sessions = absl::GetFlag(FLAGS_tenant_max_sessions);
+  options.tenant_max_neurons = absl::GetFlag(FLAGS_tenant_max_neurons);
+  options.tenant_max_streams = absl::GetFlag(FLAGS_tenant_max_streams);
+  options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  options.log_rpcs = absl::GetFlag(FLAGS_log_rpcs);
   g_grace_seconds = options.grace_period_seconds;
+
+  sorn::server::AccessTokens tokens;
+  if (!options.auth_tokens.empty()) {
+    absl::StatusOr<sorn::server::AccessTokens> loaded =
+        sorn::server::AccessTokens::Load(
+            options.auth_tokens,
+            {options.tenant_max_sessions, options.tenant_max_neurons,
+             options.tenant_max_streams});
+    if (!loaded.ok()) return Fail(loaded.status());
+    tokens = *std::move(loaded);
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      sorn::server::ServerCredentialsFor(options);
+  if (!credentials.ok()) return Fail(credentials.status());
+  sorn::server::ServerMetrics metrics;
+  std::unique_ptr<prometheus::Exposer> exposer;
+  if (options.metrics_port >= 0) {
+    const std::string at =
+        options.host + ":" + std::to_string(options.metrics_port);
+    try {  // prometheus-cpp (CivetWeb) reports a taken port by throwing.
+      exposer = std::make_unique<prometheus::Exposer>(at, 1);
+    } catch (const std::exception& e) {
+      return Fail(absl::UnavailableError(
+          "cannot serve metrics on " + at + ": " + e.what()));
+    }
+    exposer->RegisterCollectable(metrics.registry());
+  }
 
   std::unique_ptr<sorn::server::SessionFiles> files;
   if (!options.data_dir.empty()) {
     files = std::make_unique<sorn::server::SessionFiles>(options.data_dir);
-    if (absl::Status s = files->Open(); !s.ok()) {
-      std::fprintf(stderr, "sorn-server: %s\n",
-                   std::string(s.message()).c_str());
-      return 1;
-    }
+    if (absl::Status s = files->Open(); !s.ok()) return Fail(s);
   }
-  sorn::server::SessionStore store(options, files.get());
+  sorn::server::SessionStore store(options, files.get(), &metrics);
   if (files != nullptr) {
     const int loaded = store.LoadFromDisk([](const std::string& problem) {
       std::fprintf(stderr, "sorn-server: %s\n", problem.c_str());
@@ -110,13 +181,13 @@ int main(int argc, char** argv) {
     std::printf("sorn-server loaded %d session(s) from %s\n", loaded,
                 options.data_dir.c_str());
   }
-  sorn::server::SornService service(options, &store);
+  sorn::server::SornService service(options, &tokens, &store, &metrics);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   const std::string address = options.host + ":" + std::to_string(options.port);
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(address, *credentials, &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   // Idle pool threads poll for work this often; it bounds how long shutdown
   // waits for them.
@@ -131,9 +202,27 @@ int main(int argc, char** argv) {
   g_server = server.get();
   std::signal(SIGINT, Shutdown);
   std::signal(SIGTERM, Shutdown);
-  std::printf(
-      "sorn-server listening on %s:%d (local mode: no authentication)\n",
-      options.host.c_str(), port);
+  const std::string security =
+      options.tls_cert.empty()       ? "plaintext"
+      : options.tls_client_ca.empty() ? "TLS"
+                                      : "mutual TLS";
+  if (tokens.local_mode()) {
+    std::printf(
+        "sorn-server listening on %s:%d (%s; single-user local mode: no "
+        "authentication, every call is tenant \"%s\")\n",
+        options.host.c_str(), port, security.c_str(),
+        sorn::server::kLocalTenant);
+  } else {
+    std::printf(
+        "sorn-server listening on %s:%d (%s; bearer tokens of %d tenant(s) "
+        "from %s)\n",
+        options.host.c_str(), port, security.c_str(), tokens.tenant_count(),
+        options.auth_tokens.c_str());
+  }
+  if (exposer != nullptr) {
+    std::printf("sorn-server metrics on %s:%d/metrics\n", options.host.c_str(),
+                exposer->GetListeningPorts().front());
+  }
   std::fflush(stdout);
   server->Wait();
   std::printf("sorn-server stopped\n");

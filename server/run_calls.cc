@@ -1,4 +1,5 @@
 // SornService: the calls that step a session (Simulate, Train, Step).
+#include <chrono>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -75,21 +76,32 @@ void AppendStep(const Selection& select, const StepRecord& record, int index,
 grpc::Status SornService::Simulate(
     grpc::ServerContext* context, const pb::RunRequest* request,
     grpc::ServerWriter<pb::RunResponse>* writer) {
-  return ToGrpcStatus(Run(context, *request, Phase::kPlasticity, writer));
+  return Serve(context, "Simulate", Kind::kStream,
+               [&](const Caller& caller, CallRecord& call) {
+                 return Run(context, caller, *request, Phase::kPlasticity,
+                            writer, call);
+               });
 }
 
 grpc::Status SornService::Train(grpc::ServerContext* context,
                                 const pb::RunRequest* request,
                                 grpc::ServerWriter<pb::RunResponse>* writer) {
-  return ToGrpcStatus(Run(context, *request, Phase::kTraining, writer));
+  return Serve(context, "Train", Kind::kStream,
+               [&](const Caller& caller, CallRecord& call) {
+                 return Run(context, caller, *request, Phase::kTraining,
+                            writer, call);
+               });
 }
 
 absl::Status SornService::Run(grpc::ServerContext* context,
+                              const Caller& caller,
                               const pb::RunRequest& request,
                               Phase default_phase,
-                              grpc::ServerWriter<pb::RunResponse>* writer) {
+                              grpc::ServerWriter<pb::RunResponse>* writer,
+                              CallRecord& call) {
+  call.session = request.session();
   absl::StatusOr<std::shared_ptr<Session>> session =
-      store_->Get(request.session());
+      store_->Get(caller, request.session());
   if (!session.ok()) return session.status();
   const int64_t steps = request.timesteps();
   if (steps < 1) {
@@ -128,6 +140,9 @@ absl::Status SornService::Run(grpc::ServerContext* context,
   options.record_thresholds = select->thresholds;
   std::vector<double> input(nu);
   StepRecord record;
+  prometheus::Counter& steps_metric = metrics_->Steps(caller.tenant);
+  prometheus::Counter& bytes_metric = metrics_->StreamedBytes(call.method);
+  StepTimer timer(metrics_);
   int64_t done = 0;
   int64_t saved_at = 0;  // steps done when the session was last written.
   absl::Status result = [&]() -> absl::Status {
@@ -152,7 +167,11 @@ absl::Status SornService::Run(grpc::ServerContext* context,
               options.record_weights =
                   select->weights_every > 0 &&
                   ((t + 1) % select->weights_every == 0 || t + 1 == steps);
+              const auto start = std::chrono::steady_clock::now();
               s = net.Step(input, options, &record);
+              timer.Observe(std::chrono::duration<double>(
+                                std::chrono::steady_clock::now() - start)
+                                .count());
               if (!s.ok()) break;
               log.Append(record);
               AppendStep(*select, record, k, &response);
@@ -171,16 +190,21 @@ absl::Status SornService::Run(grpc::ServerContext* context,
             response.set_steps(k);
             return s;
           });
-      RETURN_IF_ERROR(status);
       done += response.steps();
+      call.steps += response.steps();
+      steps_metric.Increment(double(response.steps()));
+      RETURN_IF_ERROR(status);
       if (response.steps() < batch || context->IsCancelled()) {
         return absl::CancelledError(absl::StrCat(
             "cancelled by the client after ", done, " of ", steps, " steps"));
       }
+      const size_t bytes = response.ByteSizeLong();
       if (!writer->Write(response)) {
         return absl::CancelledError(absl::StrCat(
             "the client went away after ", done, " of ", steps, " steps"));
       }
+      call.bytes_out += int64_t(bytes);
+      bytes_metric.Increment(double(bytes));
       if (options_.checkpoint_every_steps > 0 &&
           done - saved_at >= options_.checkpoint_every_steps) {
         RETURN_IF_ERROR(store_->Persist(**session));
@@ -200,16 +224,21 @@ absl::Status SornService::Run(grpc::ServerContext* context,
 grpc::Status SornService::Step(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<pb::StepResponse, pb::StepRequest>* stream) {
-  return ToGrpcStatus(RunStepStream(context, stream));
+  return Serve(context, "Step", Kind::kStream,
+               [&](const Caller& caller, CallRecord& call) {
+                 return RunStepStream(context, caller, stream, call);
+               });
 }
 
 absl::Status SornService::RunStepStream(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<pb::StepResponse, pb::StepRequest>* stream) {
+    grpc::ServerContext* context, const Caller& caller,
+    grpc::ServerReaderWriter<pb::StepResponse, pb::StepRequest>* stream,
+    CallRecord& call) {
   pb::StepRequest request;
   if (!stream->Read(&request)) return absl::OkStatus();  // nothing asked.
+  call.session = request.session();
   absl::StatusOr<std::shared_ptr<Session>> session =
-      store_->Get(request.session());
+      store_->Get(caller, request.session());
   if (!session.ok()) return session.status();
   absl::StatusOr<Selection> select = SelectionFromProto(request.record());
   if (!select.ok()) return select.status();
@@ -219,6 +248,9 @@ absl::Status SornService::RunStepStream(
   StepRecord record;
   StepOptions options;
   options.record_thresholds = select->thresholds;
+  prometheus::Counter& steps_metric = metrics_->Steps(caller.tenant);
+  prometheus::Counter& bytes_metric = metrics_->StreamedBytes(call.method);
+  StepTimer timer(metrics_);
   int64_t taken = 0;
   int64_t saved_at = 0;
   absl::Status result = [&]() -> absl::Status {
@@ -236,9 +268,13 @@ absl::Status SornService::RunStepStream(
       pb::StepResponse response;
       absl::Status status = (*session)->WithState([&](Network& net,
                                                       ActivityLog& log) {
+        const auto start = std::chrono::steady_clock::now();
         RETURN_IF_ERROR(net.Step(std::span<const double>(request.input().data(),
                                                          request.input_size()),
                                  options, &record));
+        timer.Observe(std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
         log.Append(record);
         response.set_step(net.step_count());
         return absl::OkStatus();
@@ -250,12 +286,17 @@ absl::Status SornService::RunStepStream(
         response.set_ei_conn(record.ei_conn);
       }
       ++taken;
+      ++call.steps;
+      steps_metric.Increment();
       if (options_.checkpoint_every_steps > 0 &&
           taken - saved_at >= options_.checkpoint_every_steps) {
         RETURN_IF_ERROR(store_->Persist(**session));
         saved_at = taken;
       }
+      const size_t bytes = response.ByteSizeLong();
       if (!stream->Write(response)) break;
+      call.bytes_out += int64_t(bytes);
+      bytes_metric.Increment(double(bytes));
     } while (!context->IsCancelled() && stream->Read(&request));
     return absl::OkStatus();
   }();

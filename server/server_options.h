@@ -36,6 +36,28 @@ struct ServerOptions {
   // On SIGTERM, calls still running after this many seconds are cancelled
   // (and their sessions saved) before the server exits.
   int grace_period_seconds = 10;
+  // Memory all sessions together may reserve (each session's need is
+  // estimated before it is built); main sets 80 % of physical memory when
+  // the flag is 0.
+  int64_t max_memory_bytes = int64_t{1} << 40;
+  // Bearer tokens file (AccessTokens); empty: single-user local mode.
+  std::string auth_tokens;
+  // Quotas of a tenant whose line in the tokens file does not set them
+  // (0: no limit).
+  int tenant_max_sessions = 100;
+  int64_t tenant_max_neurons = 2'000'000;
+  int tenant_max_streams = 16;
+  // TLS: PEM files of the server's certificate chain and key (both or
+  // neither), and of the CA that client certificates must be signed by
+  // (mutual TLS; needs the other two).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  // Port of the Prometheus /metrics endpoint on `host`; 0 picks a free
+  // port (printed at start); -1: not served.
+  int metrics_port = -1;
+  // One JSON line per call on stderr.
+  bool log_rpcs = true;
 };
 
 }  // namespace sorn::server

@@ -25,11 +25,16 @@ namespace sorn::server {
 // between two batches of a running driver instead of failing.
 class Session {
  public:
-  Session(std::string name, uint64_t seed, Network network,
-          int64_t record_buffer_steps);
+  // `memory_bytes`: what the store reserved for it (SessionBytes).
+  Session(std::string tenant, std::string name, uint64_t seed,
+          Network network, int64_t record_buffer_steps, int64_t memory_bytes);
 
+  const std::string& tenant() const { return tenant_; }
   const std::string& name() const { return name_; }
   uint64_t seed() const { return seed_; }
+  int64_t memory_bytes() const { return memory_bytes_; }
+  // ne + ni, which counts against the tenant's neuron quota.
+  int64_t neurons() const { return neurons_; }
 
   // Held by the driving call for its whole life.
   class Driver {
@@ -63,8 +68,11 @@ class Session {
   }
 
  private:
+  const std::string tenant_;
   const std::string name_;
   const uint64_t seed_;
+  const int64_t memory_bytes_;
+  const int64_t neurons_;
   std::atomic<bool> driving_{false};
   mutable absl::Mutex mu_;
   Network network_ ABSL_GUARDED_BY(mu_);

@@ -4,13 +4,14 @@
 #include "core/status_macros.h"
 #include "server/proto_convert.h"
 #include "server/sorn_service.h"
-#include "server/status_convert.h"
 
 namespace sorn::server {
 
 void DescribeSession(const Session& session, pb::SessionInfo* info) {
   info->set_name(session.name());
+  info->set_tenant(session.tenant());
   info->set_seed(session.seed());
+  info->set_memory_bytes(session.memory_bytes());
   session.WithState([&](const Network& net, const ActivityLog& log) {
     ParamsToProto(net.params(), info->mutable_params());
     info->set_ne(net.ne());
@@ -28,97 +29,130 @@ void DescribeSession(const Session& session, pb::SessionInfo* info) {
   });
 }
 
-grpc::Status SornService::CreateSession(grpc::ServerContext*,
+grpc::Status SornService::CreateSession(grpc::ServerContext* context,
                                         const pb::CreateSessionRequest* request,
                                         pb::SessionInfo* info) {
-  absl::StatusOr<Params> params = ParamsFromProto(request->params());
-  if (!params.ok()) return ToGrpcStatus(params.status());
-  absl::StatusOr<std::shared_ptr<Session>> session = store_->Create(
-      request->name(), *params,
-      request->has_seed() ? std::optional<uint64_t>(request->seed())
-                          : std::nullopt,
-      request->has_record_buffer_steps()
-          ? std::optional<int64_t>(request->record_buffer_steps())
-          : std::nullopt);
-  if (!session.ok()) return ToGrpcStatus(session.status());
-  if (absl::Status p = store_->Persist(**session); !p.ok())
-    return ToGrpcStatus(p);
-  DescribeSession(**session, info);
-  return grpc::Status::OK;
+  return Serve(context, "CreateSession", Kind::kUnary,
+               [&](const Caller& caller, CallRecord& call) -> absl::Status {
+    call.session = request->name();
+    absl::StatusOr<Params> params = ParamsFromProto(request->params());
+    if (!params.ok()) return params.status();
+    absl::StatusOr<std::shared_ptr<Session>> session = store_->Create(
+        caller, request->name(), *params,
+        request->has_seed() ? std::optional<uint64_t>(request->seed())
+                            : std::nullopt,
+        request->has_record_buffer_steps()
+            ? std::optional<int64_t>(request->record_buffer_steps())
+            : std::nullopt);
+    if (!session.ok()) return session.status();
+    RETURN_IF_ERROR(store_->Persist(**session));
+    DescribeSession(**session, info);
+    return absl::OkStatus();
+  });
 }
 
-grpc::Status SornService::GetSession(grpc::ServerContext*,
+grpc::Status SornService::GetSession(grpc::ServerContext* context,
                                      const pb::GetSessionRequest* request,
                                      pb::SessionInfo* info) {
-  absl::StatusOr<std::shared_ptr<Session>> session =
-      store_->Get(request->name());
-  if (!session.ok()) return ToGrpcStatus(session.status());
-  DescribeSession(**session, info);
-  return grpc::Status::OK;
+  return Serve(context, "GetSession", Kind::kUnary,
+               [&](const Caller& caller, CallRecord& call) -> absl::Status {
+    call.session = request->name();
+    absl::StatusOr<std::shared_ptr<Session>> session =
+        store_->Get(caller, request->name());
+    if (!session.ok()) return session.status();
+    DescribeSession(**session, info);
+    return absl::OkStatus();
+  });
 }
 
-grpc::Status SornService::ListSessions(grpc::ServerContext*,
-                                       const pb::ListSessionsRequest*,
+grpc::Status SornService::ListSessions(grpc::ServerContext* context,
+                                       const pb::ListSessionsRequest* request,
                                        pb::ListSessionsResponse* response) {
-  for (const std::shared_ptr<Session>& s : store_->List()) {
-    DescribeSession(*s, response->add_sessions());
-  }
-  return grpc::Status::OK;
+  return Serve(context, "ListSessions", Kind::kUnary,
+               [&](const Caller& caller, CallRecord&) -> absl::Status {
+    if (request->all_tenants() && !caller.is_admin()) {
+      return absl::PermissionDeniedError(
+          "only an admin may list every tenant's sessions");
+    }
+    for (const std::shared_ptr<Session>& s :
+         store_->List(caller, request->all_tenants())) {
+      DescribeSession(*s, response->add_sessions());
+    }
+    return absl::OkStatus();
+  });
 }
 
-grpc::Status SornService::DeleteSession(grpc::ServerContext*,
+grpc::Status SornService::DeleteSession(grpc::ServerContext* context,
                                         const pb::DeleteSessionRequest* request,
                                         pb::DeleteSessionResponse*) {
-  return ToGrpcStatus(store_->Delete(request->name()));
+  return Serve(context, "DeleteSession", Kind::kUnary,
+               [&](const Caller& caller, CallRecord& call) {
+    call.session = request->name();
+    return store_->Delete(caller, request->name());
+  });
 }
 
-grpc::Status SornService::Freeze(grpc::ServerContext*,
+grpc::Status SornService::Freeze(grpc::ServerContext* context,
                                  const pb::FreezeRequest* request,
                                  pb::SessionInfo* info) {
-  absl::StatusOr<std::shared_ptr<Session>> session =
-      store_->Get(request->session());
-  if (!session.ok()) return ToGrpcStatus(session.status());
-  absl::StatusOr<FreezeSet> add = FreezeFromProto(request->freeze());
-  if (!add.ok()) return ToGrpcStatus(add.status());
-  absl::StatusOr<FreezeSet> remove = FreezeFromProto(request->unfreeze());
-  if (!remove.ok()) return ToGrpcStatus(remove.status());
-  absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
-  if (!driver.ok()) return ToGrpcStatus(driver.status());
-  (*session)->WithState([&](Network& net, ActivityLog&) {
-    const uint8_t bits = (net.frozen().bits() | add->bits()) & ~remove->bits();
-    net.set_frozen(FreezeSet::FromBits(bits));
+  return Serve(context, "Freeze", Kind::kUnary,
+               [&](const Caller& caller, CallRecord& call) -> absl::Status {
+    call.session = request->session();
+    absl::StatusOr<std::shared_ptr<Session>> session =
+        store_->Get(caller, request->session());
+    if (!session.ok()) return session.status();
+    absl::StatusOr<FreezeSet> add = FreezeFromProto(request->freeze());
+    if (!add.ok()) return add.status();
+    absl::StatusOr<FreezeSet> remove = FreezeFromProto(request->unfreeze());
+    if (!remove.ok()) return remove.status();
+    absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
+    if (!driver.ok()) return driver.status();
+    (*session)->WithState([&](Network& net, ActivityLog&) {
+      const uint8_t bits =
+          (net.frozen().bits() | add->bits()) & ~remove->bits();
+      net.set_frozen(FreezeSet::FromBits(bits));
+    });
+    RETURN_IF_ERROR(store_->Persist(**session));
+    DescribeSession(**session, info);
+    return absl::OkStatus();
   });
-  if (absl::Status p = store_->Persist(**session); !p.ok())
-    return ToGrpcStatus(p);
-  DescribeSession(**session, info);
-  return grpc::Status::OK;
 }
 
-grpc::Status SornService::ForkSession(grpc::ServerContext*,
+grpc::Status SornService::ForkSession(grpc::ServerContext* context,
                                       const pb::ForkSessionRequest* request,
                                       pb::SessionInfo* info) {
-  absl::StatusOr<std::shared_ptr<Session>> source =
-      store_->Get(request->source());
-  if (!source.ok()) return ToGrpcStatus(source.status());
-  auto [copy, capacity] =
-      (*source)->WithState([](const Network& net, const ActivityLog& log) {
-        return std::pair{net, log.capacity()};
-      });
-  uint64_t seed = (*source)->seed();
-  if (request->has_reseed()) {
-    NetworkState state = copy.ExportState();
-    state.random = Random(request->reseed()).state();
-    absl::StatusOr<Network> reseeded = Network::FromState(state);
-    if (!reseeded.ok()) return ToGrpcStatus(reseeded.status());
-    copy = *std::move(reseeded);
-    seed = request->reseed();
-  }
-  absl::StatusOr<std::shared_ptr<Session>> fork = store_->Add(
-      request->name(), std::move(copy), seed, capacity, /*replace=*/false);
-  if (!fork.ok()) return ToGrpcStatus(fork.status());
-  if (absl::Status p = store_->Persist(**fork); !p.ok()) return ToGrpcStatus(p);
-  DescribeSession(**fork, info);
-  return grpc::Status::OK;
+  return Serve(context, "ForkSession", Kind::kUnary,
+               [&](const Caller& caller, CallRecord& call) -> absl::Status {
+    call.session = request->source();
+    absl::StatusOr<std::shared_ptr<Session>> source =
+        store_->Get(caller, request->source());
+    if (!source.ok()) return source.status();
+    // Refuse before copying a network that would not fit.
+    const auto [params, capacity] = (*source)->WithState(
+        [](const Network& net, const ActivityLog& log) {
+          return std::pair{net.params(), log.capacity()};
+        });
+    RETURN_IF_ERROR(
+        store_->CheckCapacity(caller, request->name(), params, capacity));
+    Network copy = (*source)->WithState(
+        [](const Network& net, const ActivityLog&) { return net; });
+    uint64_t seed = (*source)->seed();
+    if (request->has_reseed()) {
+      NetworkState state = copy.ExportState();
+      state.random = Random(request->reseed()).state();
+      absl::StatusOr<Network> reseeded = Network::FromState(state);
+      if (!reseeded.ok()) return reseeded.status();
+      copy = *std::move(reseeded);
+      seed = request->reseed();
+    }
+    absl::StatusOr<std::shared_ptr<Session>> fork =
+        store_->Add(caller, request->name(), std::move(copy), seed, capacity,
+                    /*replace=*/false);
+    if (!fork.ok()) return fork.status();
+    RETURN_IF_ERROR(store_->Persist(**fork));
+    DescribeSession(**fork, info);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace sorn::server

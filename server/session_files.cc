@@ -93,8 +93,9 @@ absl::Status SessionFiles::Open() {
   return absl::OkStatus();
 }
 
-std::string SessionFiles::PathOf(const std::string& name) const {
-  return (fs::path(dir_) / (name + kSuffix)).string();
+std::string SessionFiles::PathOf(const std::string& tenant,
+                                 const std::string& name) const {
+  return (fs::path(dir_) / tenant / (name + kSuffix)).string();
 }
 
 absl::Status SessionFiles::Save(const sorn::v1::StoredSession& session) {
@@ -107,7 +108,17 @@ absl::Status SessionFiles::Save(const sorn::v1::StoredSession& session) {
       4);
   PutLe(file, payload.size(), 8);
   file += payload;
-  const std::string path = PathOf(session.name());
+  const std::string tenant_dir = (fs::path(dir_) / session.tenant()).string();
+  if (!fs::is_directory(tenant_dir)) {
+    std::error_code ec;
+    fs::create_directories(tenant_dir, ec);
+    if (ec) {
+      return absl::InternalError(
+          absl::StrCat("cannot create ", tenant_dir, ": ", ec.message()));
+    }
+    if (absl::Status s = FsyncDir(dir_); !s.ok()) return s;
+  }
+  const std::string path = PathOf(session.tenant(), session.name());
   const std::string temp = path + ".tmp";
   const int fd =
       ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -117,39 +128,53 @@ absl::Status SessionFiles::Save(const sorn::v1::StoredSession& session) {
   ::close(fd);
   if (s.ok() && ::rename(temp.c_str(), path.c_str()) != 0)
     s = Errno("rename " + temp);
-  if (s.ok()) s = FsyncDir(dir_);
+  if (s.ok()) s = FsyncDir(tenant_dir);
   if (!s.ok()) ::unlink(temp.c_str());
   return s;
 }
 
-absl::Status SessionFiles::Remove(const std::string& name) {
-  const std::string path = PathOf(name);
+absl::Status SessionFiles::Remove(const std::string& tenant,
+                                  const std::string& name) {
+  const std::string path = PathOf(tenant, name);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return Errno("unlink " + path);
-  return FsyncDir(dir_);
+  return FsyncDir((fs::path(dir_) / tenant).string());
 }
 
 SessionFiles::Loaded SessionFiles::LoadAll() const {
   Loaded loaded;
   std::error_code ec;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir_, ec)) {
-    const std::string path = e.path().string();
-    if (e.path().extension() != kSuffix) continue;
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    absl::StatusOr<sorn::v1::StoredSession> session = Parse(buffer.str());
-    if (!session.ok()) {
-      loaded.problems.push_back(
-          absl::StrCat(path, ": ", session.status().message()));
-      continue;
+  for (const fs::directory_entry& tenant_dir :
+       fs::directory_iterator(dir_, ec)) {
+    if (!tenant_dir.is_directory()) continue;
+    const std::string tenant = tenant_dir.path().filename().string();
+    std::error_code inner;
+    for (const fs::directory_entry& e :
+         fs::directory_iterator(tenant_dir.path(), inner)) {
+      const std::string path = e.path().string();
+      if (e.path().extension() != kSuffix) continue;
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      absl::StatusOr<sorn::v1::StoredSession> session = Parse(buffer.str());
+      if (!session.ok()) {
+        loaded.problems.push_back(
+            absl::StrCat(path, ": ", session.status().message()));
+        continue;
+      }
+      if (session->name() + kSuffix != e.path().filename().string() ||
+          session->tenant() != tenant) {
+        loaded.problems.push_back(
+            absl::StrCat(path, ": holds session \"", session->name(),
+                         "\" of tenant \"", session->tenant(), "\""));
+        continue;
+      }
+      loaded.sessions.push_back(*std::move(session));
     }
-    if (session->name() + kSuffix != e.path().filename().string()) {
+    if (inner) {
       loaded.problems.push_back(
-          absl::StrCat(path, ": holds session \"", session->name(), "\""));
-      continue;
+          absl::StrCat(tenant_dir.path().string(), ": ", inner.message()));
     }
-    loaded.sessions.push_back(*std::move(session));
   }
   if (ec) loaded.problems.push_back(absl::StrCat(dir_, ": ", ec.message()));
   return loaded;

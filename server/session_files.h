@@ -1,6 +1,7 @@
-// SessionFiles: sessions on disk in --data_dir, one file per session, written
-// atomically (temp file, fsync, rename, fsync of the directory) so that a
-// kill -9 leaves either the old or the new file, never a torn one.
+// SessionFiles: sessions on disk in --data_dir, one file per session at
+// DIR/<tenant>/<name>.sorn, written atomically (temp file, fsync, rename,
+// fsync of the directory) so that a kill -9 leaves either the old or the new
+// file, never a torn one.
 //
 // File: "SORNSESS", uint32 format version, uint32 CRC32 of the payload,
 // uint64 payload length (all little-endian), payload = sorn.v1.StoredSession.
@@ -25,7 +26,7 @@ class SessionFiles {
   // Creates the directory if needed.
   absl::Status Open();
   absl::Status Save(const sorn::v1::StoredSession& session);
-  absl::Status Remove(const std::string& name);
+  absl::Status Remove(const std::string& tenant, const std::string& name);
 
   struct Loaded {
     std::vector<sorn::v1::StoredSession> sessions;
@@ -34,8 +35,8 @@ class SessionFiles {
   // Every readable session file; unreadable ones are listed in `problems`.
   Loaded LoadAll() const;
 
-  // REQUIRES: `name` is a valid session name.
-  std::string PathOf(const std::string& name) const;
+  // REQUIRES: valid tenant and session names.
+  std::string PathOf(const std::string& tenant, const std::string& name) const;
 
  private:
   std::string dir_;

@@ -1,15 +1,38 @@
 #include "server/session_store.h"
 
+#include <chrono>
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "core/memory_estimate.h"
 #include "core/status_macros.h"
 #include "server/proto_convert.h"
 #include "server/session_name.h"
 
 namespace sorn::server {
+namespace {
 
-absl::Status SessionStore::CheckLimits(const Params& params) const {
+std::string Mib(int64_t bytes) {
+  return absl::StrCat(bytes >> 20, " MiB");
+}
+
+absl::Status SessionExists(const std::string& name) {
+  return absl::AlreadyExistsError(
+      absl::StrCat("session \"", name, "\" already exists"));
+}
+
+absl::Status NoSuchSession(const std::string& name) {
+  return absl::NotFoundError(absl::StrCat("no session \"", name, "\""));
+}
+
+}  // namespace
+
+int64_t SessionStore::SessionBytes(const Params& params, int64_t record_steps) {
+  return EstimateNetworkBytes(params) +
+         ActivityLog::MemoryBytes(params.ne, params.ni(), record_steps);
+}
+
+absl::Status SessionStore::CheckParams(const Params& params) const {
   if (params.ne > options_.max_ne) {
     return absl::ResourceExhaustedError(
         absl::StrCat("ne = ", params.ne, " exceeds this server's limit of ",
@@ -34,96 +57,178 @@ absl::StatusOr<int64_t> SessionStore::RecordSteps(
   return *requested;
 }
 
-absl::Status SessionStore::CheckFreeName(const std::string& name,
-                                         bool replace) const {
-  auto it = sessions_.find(name);
-  if (it == sessions_.end()) {
-    if (int(sessions_.size()) >= options_.max_sessions) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("the server holds its maximum of ",
-                       options_.max_sessions, " sessions (--max_sessions)"));
-    }
-    return absl::OkStatus();
+absl::Status SessionStore::CheckRoom(const Caller& caller, const Claim& claim,
+                                     const Session* freed) const {
+  const int64_t freed_bytes = freed ? freed->memory_bytes() : 0;
+  const int64_t freed_neurons = freed ? freed->neurons() : 0;
+  if (freed == nullptr && reserved_sessions_ >= options_.max_sessions) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the server holds its maximum of ", options_.max_sessions,
+                     " sessions (--max_sessions)"));
   }
-  if (!replace) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("session \"", name, "\" already exists"));
+  if (reserved_bytes_ - freed_bytes + claim.bytes > options_.max_memory_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the session needs about ", Mib(claim.bytes), " of memory; ",
+        Mib(reserved_bytes_), " of this server's ",
+        Mib(options_.max_memory_bytes),
+        " are reserved (--max_memory_bytes)"));
+  }
+  auto it = usage_.find(caller.tenant);
+  const Usage usage = it == usage_.end() ? Usage{} : it->second;
+  const TenantQuota& quota = caller.quota;
+  if (freed == nullptr && quota.max_sessions > 0 &&
+      usage.sessions >= quota.max_sessions) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("tenant ", caller.tenant, " holds its quota of ",
+                     quota.max_sessions, " sessions"));
+  }
+  if (quota.max_neurons > 0 &&
+      usage.neurons - freed_neurons + claim.neurons > quota.max_neurons) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "tenant ", caller.tenant, " would hold ",
+        usage.neurons - freed_neurons + claim.neurons,
+        " neurons, over its quota of ", quota.max_neurons));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
-    const std::string& name, const Params& params, std::optional<uint64_t> seed,
-    std::optional<int64_t> record_steps) {
-  RETURN_IF_ERROR(ValidateSessionName(name));
-  RETURN_IF_ERROR(CheckLimits(params));
+void SessionStore::Reserve(const std::string& tenant, const Claim& claim) {
+  reserved_bytes_ += claim.bytes;
+  ++reserved_sessions_;
+  Usage& usage = usage_[tenant];
+  ++usage.sessions;
+  usage.neurons += claim.neurons;
+  metrics_->SetReservedMemory(reserved_bytes_);
+}
+
+void SessionStore::Release(const std::string& tenant, const Claim& claim) {
+  reserved_bytes_ -= claim.bytes;
+  --reserved_sessions_;
+  Usage& usage = usage_[tenant];
+  --usage.sessions;
+  usage.neurons -= claim.neurons;
+  metrics_->SetReservedMemory(reserved_bytes_);
+}
+
+absl::Status SessionStore::CheckCapacity(
+    const Caller& caller, const std::string& name, const Params& params,
+    std::optional<int64_t> record_steps) const {
+  RETURN_IF_ERROR(CheckParams(params));
   absl::StatusOr<int64_t> steps = RecordSteps(record_steps);
   if (!steps.ok()) return steps.status();
+  const Claim claim{int64_t{params.ne} + params.ni(),
+                    SessionBytes(params, *steps)};
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = sessions_.find({caller.tenant, name});
+  return CheckRoom(caller, claim,
+                   it == sessions_.end() ? nullptr : it->second.get());
+}
+
+absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
+    const Caller& caller, const std::string& name, const Params& params,
+    std::optional<uint64_t> seed, std::optional<int64_t> record_steps) {
+  RETURN_IF_ERROR(ValidateSessionName(name));
+  RETURN_IF_ERROR(CheckParams(params));
+  absl::StatusOr<int64_t> steps = RecordSteps(record_steps);
+  if (!steps.ok()) return steps.status();
+  const Claim claim{int64_t{params.ne} + params.ni(),
+                    SessionBytes(params, *steps)};
+  const Key key{caller.tenant, name};
   {
-    absl::ReaderMutexLock lock(&mu_);
-    RETURN_IF_ERROR(CheckFreeName(name, /*replace=*/false));
+    absl::MutexLock lock(&mu_);
+    if (sessions_.count(key) != 0) return SessionExists(name);
+    RETURN_IF_ERROR(CheckRoom(caller, claim, nullptr));
+    Reserve(caller.tenant, claim);
   }
   const uint64_t used_seed =
       seed.has_value()
           ? *seed
           : (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
   absl::StatusOr<Network> network = Network::Create(params, used_seed);
-  if (!network.ok()) return network.status();
-  auto session =
-      std::make_shared<Session>(name, used_seed, *std::move(network), *steps);
   absl::MutexLock lock(&mu_);
-  RETURN_IF_ERROR(CheckFreeName(name, /*replace=*/false));
-  sessions_[name] = session;
+  if (!network.ok() || sessions_.count(key) != 0) {
+    Release(caller.tenant, claim);
+    return network.ok() ? SessionExists(name) : network.status();
+  }
+  auto session = std::make_shared<Session>(
+      caller.tenant, name, used_seed, *std::move(network), *steps, claim.bytes);
+  sessions_[key] = session;
+  metrics_->SessionAdded(caller.tenant);
   return session;
 }
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Add(
-    const std::string& name, Network network, uint64_t seed,
-    std::optional<int64_t> record_steps, bool replace) {
+    const Caller& caller, const std::string& name, Network network,
+    uint64_t seed, std::optional<int64_t> record_steps, bool replace) {
   RETURN_IF_ERROR(ValidateSessionName(name));
-  RETURN_IF_ERROR(CheckLimits(network.params()));
+  RETURN_IF_ERROR(CheckParams(network.params()));
   absl::StatusOr<int64_t> steps = RecordSteps(record_steps);
   if (!steps.ok()) return steps.status();
-  auto session =
-      std::make_shared<Session>(name, seed, std::move(network), *steps);
+  const Claim claim{int64_t{network.ne()} + network.ni(),
+                    SessionBytes(network.params(), *steps)};
+  const Key key{caller.tenant, name};
   absl::MutexLock lock(&mu_);
-  RETURN_IF_ERROR(CheckFreeName(name, replace));
-  auto it = sessions_.find(name);
-  // Replacing: the old session must not be driven now. `old` outlives the
-  // driver, which releases it on destruction.
+  auto it = sessions_.find(key);
+  // `old` outlives its driver, which releases it on destruction.
   std::shared_ptr<Session> old = it != sessions_.end() ? it->second : nullptr;
+  if (old != nullptr && !replace) return SessionExists(name);
+  RETURN_IF_ERROR(CheckRoom(caller, claim, old.get()));
   if (old != nullptr) {
+    // The old session must not be driven now.
     absl::StatusOr<Session::Driver> driver = old->TryDrive();
     if (!driver.ok()) return driver.status();
-    sessions_[name] = session;
-    return session;
+    Release(caller.tenant, {old->neurons(), old->memory_bytes()});
+    metrics_->SessionRemoved(caller.tenant);
   }
-  sessions_[name] = session;
+  Reserve(caller.tenant, claim);
+  auto session = std::make_shared<Session>(caller.tenant, name, seed,
+                                           std::move(network), *steps,
+                                           claim.bytes);
+  sessions_[key] = session;
+  metrics_->SessionAdded(caller.tenant);
   return session;
 }
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Get(
-    const std::string& name) const {
+    const Caller& caller, const std::string& name) const {
   RETURN_IF_ERROR(ValidateSessionName(name));
   absl::ReaderMutexLock lock(&mu_);
-  auto it = sessions_.find(name);
-  if (it == sessions_.end()) {
-    return absl::NotFoundError(absl::StrCat("no session \"", name, "\""));
-  }
+  auto it = sessions_.find({caller.tenant, name});
+  if (it == sessions_.end()) return NoSuchSession(name);
   return it->second;
 }
 
-std::vector<std::shared_ptr<Session>> SessionStore::List() const {
+std::vector<std::shared_ptr<Session>> SessionStore::List(
+    const Caller& caller, bool all_tenants) const {
   absl::ReaderMutexLock lock(&mu_);
-  std::vector<std::shared_ptr<Session>> all;
-  all.reserve(sessions_.size());
-  for (const auto& [name, session] : sessions_) all.push_back(session);
-  return all;
+  std::vector<std::shared_ptr<Session>> found;
+  for (const auto& [key, session] : sessions_) {
+    if (all_tenants || key.first == caller.tenant) found.push_back(session);
+  }
+  return found;
+}
+
+absl::Status SessionStore::Delete(const Caller& caller,
+                                  const std::string& name) {
+  RETURN_IF_ERROR(ValidateSessionName(name));
+  absl::MutexLock lock(&mu_);
+  auto it = sessions_.find({caller.tenant, name});
+  if (it == sessions_.end()) return NoSuchSession(name);
+  std::shared_ptr<Session> doomed = it->second;  // outlives the driver.
+  absl::StatusOr<Session::Driver> driver = doomed->TryDrive();
+  if (!driver.ok()) return driver.status();
+  sessions_.erase(it);
+  Release(caller.tenant, {doomed->neurons(), doomed->memory_bytes()});
+  metrics_->SessionRemoved(caller.tenant);
+  return files_ == nullptr ? absl::OkStatus()
+                           : files_->Remove(caller.tenant, name);
 }
 
 absl::Status SessionStore::Persist(const Session& session) {
   if (files_ == nullptr) return absl::OkStatus();
+  const auto start = std::chrono::steady_clock::now();
   sorn::v1::StoredSession stored;
+  stored.set_tenant(session.tenant());
   stored.set_name(session.name());
   stored.set_seed(session.seed());
   session.WithState([&](const Network& net, const ActivityLog& log) {
@@ -131,6 +236,10 @@ absl::Status SessionStore::Persist(const Session& session) {
     NetworkStateToProto(net.ExportState(), stored.mutable_state());
   });
   absl::Status s = files_->Save(stored);
+  metrics_->RecordCheckpoint(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count(),
+      s.ok());
   if (!s.ok()) {
     return absl::Status(s.code(),
                         absl::StrCat("session \"", session.name(),
@@ -147,37 +256,26 @@ int SessionStore::LoadFromDisk(
     report("skipped " + problem);
   int count = 0;
   for (const sorn::v1::StoredSession& stored : loaded.sessions) {
+    // Quotas may have shrunk since the session was made; it stays.
+    const Caller owner{stored.tenant(), Role::kAdmin, TenantQuota{}};
     absl::StatusOr<NetworkState> state = NetworkStateFromProto(stored.state());
     absl::StatusOr<Network> network =
         state.ok() ? Network::FromState(*state)
                    : absl::StatusOr<Network>(state.status());
     absl::StatusOr<std::shared_ptr<Session>> session =
         network.ok()
-            ? Add(stored.name(), *std::move(network), stored.seed(),
+            ? Add(owner, stored.name(), *std::move(network), stored.seed(),
                   stored.record_buffer_steps(), /*replace=*/false)
             : absl::StatusOr<std::shared_ptr<Session>>(network.status());
     if (!session.ok()) {
-      report(absl::StrCat("skipped ", files_->PathOf(stored.name()), ": ",
+      report(absl::StrCat("skipped ",
+                          files_->PathOf(stored.tenant(), stored.name()), ": ",
                           session.status().message()));
       continue;
     }
     ++count;
   }
   return count;
-}
-
-absl::Status SessionStore::Delete(const std::string& name) {
-  RETURN_IF_ERROR(ValidateSessionName(name));
-  absl::MutexLock lock(&mu_);
-  auto it = sessions_.find(name);
-  if (it == sessions_.end()) {
-    return absl::NotFoundError(absl::StrCat("no session \"", name, "\""));
-  }
-  std::shared_ptr<Session> doomed = it->second;  // outlives the driver.
-  absl::StatusOr<Session::Driver> driver = doomed->TryDrive();
-  if (!driver.ok()) return driver.status();
-  sessions_.erase(it);
-  return files_ == nullptr ? absl::OkStatus() : files_->Remove(name);
 }
 
 }  // namespace sorn::server

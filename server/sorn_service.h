@@ -1,13 +1,23 @@
-// SornService: the gRPC handlers of sorn.v1.Sorn. Each handler converts the
-// request, calls the session store and the engine (which return
-// absl::Status), and maps the result with ToGrpcStatus, the one place where
-// codes are chosen. Streaming handlers hold their session as its driver.
+// SornService: the gRPC handlers of sorn.v1.Sorn. Each handler runs its body
+// through Serve, which authenticates the caller, holds a stream slot for
+// streaming calls, and when the body's absl::Status comes back writes the
+// call's log line, records its metrics and maps the status with
+// ToGrpcStatus, the one place where codes are chosen. Bodies convert the
+// request and call the session store and the engine. Streaming handlers hold
+// their session as its driver.
 #ifndef SORN_SERVER_SORN_SERVICE_H_
 #define SORN_SERVER_SORN_SERVICE_H_
 
+#include <chrono>
+
 #include "absl/status/status.h"
+#include "server/access_tokens.h"
+#include "server/call_log.h"
+#include "server/server_metrics.h"
 #include "server/server_options.h"
 #include "server/session_store.h"
+#include "server/status_convert.h"
+#include "server/stream_slots.h"
 #include "sorn/v1/sorn.grpc.pb.h"
 
 namespace sorn::server {
@@ -19,8 +29,10 @@ namespace pb = ::sorn::v1;
 // another session.
 class SornService final : public pb::Sorn::Service {
  public:
-  SornService(const ServerOptions& options, SessionStore* store)
-      : options_(options), store_(store) {}
+  // Every pointer must outlive the service.
+  SornService(const ServerOptions& options, const AccessTokens* tokens,
+              SessionStore* store, ServerMetrics* metrics)
+      : options_(options), tokens_(tokens), store_(store), metrics_(metrics) {}
 
   grpc::Status CreateSession(grpc::ServerContext*,
                              const pb::CreateSessionRequest*,
@@ -54,19 +66,54 @@ class SornService final : public pb::Sorn::Service {
                            pb::SessionInfo*) override;
 
  private:
+  enum class Kind { kUnary, kStream };
+  // Runs `body(caller, call)` for an authenticated caller and finishes the
+  // call (log line, metrics, status mapping).
+  template <typename Body>
+  grpc::Status Serve(grpc::ServerContext* context, const char* method,
+                     Kind kind, Body&& body);
+  // Authenticates the caller; for streams, also takes a stream slot.
+  absl::StatusOr<Caller> Admit(grpc::ServerContext* context, Kind kind,
+                               std::optional<StreamSlots::Slot>* slot);
+  grpc::Status Finish(const CallRecord& call, const absl::Status& status,
+                      std::chrono::steady_clock::time_point start);
+
   // Simulate and Train; `default_phase` applies when the request names none.
-  absl::Status Run(grpc::ServerContext* context, const pb::RunRequest& request,
-                   Phase default_phase,
-                   grpc::ServerWriter<pb::RunResponse>* writer);
+  absl::Status Run(grpc::ServerContext* context, const Caller& caller,
+                   const pb::RunRequest& request, Phase default_phase,
+                   grpc::ServerWriter<pb::RunResponse>* writer,
+                   CallRecord& call);
   absl::Status RunStepStream(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<pb::StepResponse, pb::StepRequest>* stream);
-  absl::Status Import(grpc::ServerReader<pb::ImportStateRequest>* reader,
-                      pb::SessionInfo* info);
+      grpc::ServerContext* context, const Caller& caller,
+      grpc::ServerReaderWriter<pb::StepResponse, pb::StepRequest>* stream,
+      CallRecord& call);
+  absl::Status Import(const Caller& caller,
+                      grpc::ServerReader<pb::ImportStateRequest>* reader,
+                      pb::SessionInfo* info, CallRecord& call);
 
   const ServerOptions options_;
-  SessionStore* store_;
+  const AccessTokens* const tokens_;
+  SessionStore* const store_;
+  ServerMetrics* const metrics_;
+  StreamSlots stream_slots_;
 };
+
+template <typename Body>
+grpc::Status SornService::Serve(grpc::ServerContext* context,
+                                const char* method, Kind kind, Body&& body) {
+  const auto start = std::chrono::steady_clock::now();
+  CallRecord call;
+  call.method = method;
+  call.peer = context->peer();
+  std::optional<StreamSlots::Slot> slot;
+  absl::StatusOr<Caller> caller = Admit(context, kind, &slot);
+  absl::Status status = caller.status();
+  if (caller.ok()) {
+    call.tenant = caller->tenant;
+    status = body(*caller, call);
+  }
+  return Finish(call, status, start);
+}
 
 // Fills `info` from the session's current state.
 void DescribeSession(const Session& session, pb::SessionInfo* info);

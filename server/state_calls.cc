@@ -20,9 +20,12 @@ constexpr size_t kChunkBytes = 1 << 20;
 grpc::Status SornService::ExportState(
     grpc::ServerContext* context, const pb::ExportStateRequest* request,
     grpc::ServerWriter<pb::StateChunk>* writer) {
+  return Serve(context, "ExportState", Kind::kStream,
+               [&](const Caller& caller, CallRecord& call) -> absl::Status {
+  call.session = request->session();
   absl::StatusOr<std::shared_ptr<Session>> session =
-      store_->Get(request->session());
-  if (!session.ok()) return ToGrpcStatus(session.status());
+      store_->Get(caller, request->session());
+  if (!session.ok()) return session.status();
   const NetworkState state = (*session)->WithState(
       [](const Network& net, const ActivityLog&) { return net.ExportState(); });
   pb::NetworkState proto;
@@ -36,30 +39,37 @@ grpc::Status SornService::ExportState(
     chunk.set_total_bytes(static_cast<int64_t>(bytes.size()));
     offset += n;
     if (context->IsCancelled() || !writer->Write(chunk)) {
-      return ToGrpcStatus(
-          absl::CancelledError("export cancelled by the client"));
+      return absl::CancelledError("export cancelled by the client");
     }
+    call.bytes_out += int64_t(n);
   } while (offset < bytes.size());
-  return grpc::Status::OK;
+  metrics_->StreamedBytes(call.method).Increment(double(bytes.size()));
+  return absl::OkStatus();
+  });
 }
 
 grpc::Status SornService::ImportState(
-    grpc::ServerContext*, grpc::ServerReader<pb::ImportStateRequest>* reader,
-    pb::SessionInfo* info) {
-  return ToGrpcStatus(Import(reader, info));
+    grpc::ServerContext* context,
+    grpc::ServerReader<pb::ImportStateRequest>* reader, pb::SessionInfo* info) {
+  return Serve(context, "ImportState", Kind::kStream,
+               [&](const Caller& caller, CallRecord& call) {
+                 return Import(caller, reader, info, call);
+               });
 }
 
 absl::Status SornService::Import(
-    grpc::ServerReader<pb::ImportStateRequest>* reader, pb::SessionInfo* info) {
+    const Caller& caller, grpc::ServerReader<pb::ImportStateRequest>* reader,
+    pb::SessionInfo* info, CallRecord& call) {
   pb::ImportStateRequest message;
   if (!reader->Read(&message) || !message.has_header()) {
     return absl::InvalidArgumentError(
         "the first ImportState message must carry the header");
   }
   const pb::ImportStateRequest::Header header = message.header();
+  call.session = header.name();
   // Refuse a bad or taken name before reading a possibly large state.
   RETURN_IF_ERROR(ValidateSessionName(header.name()));
-  if (!header.replace() && store_->Get(header.name()).ok()) {
+  if (!header.replace() && store_->Get(caller, header.name()).ok()) {
     return absl::AlreadyExistsError(
         absl::StrCat("session \"", header.name(), "\" already exists"));
   }
@@ -106,15 +116,17 @@ absl::Status SornService::Import(
         absl::StrCat("unknown state format ", int(header.format())));
   }
   if (!state.ok()) return state.status();
-  RETURN_IF_ERROR(store_->CheckLimits(state->params));
+  const std::optional<int64_t> record_steps =
+      header.has_record_buffer_steps()
+          ? std::optional<int64_t>(header.record_buffer_steps())
+          : std::nullopt;
+  RETURN_IF_ERROR(store_->CheckCapacity(caller, header.name(), state->params,
+                                        record_steps));
   absl::StatusOr<Network> network = Network::FromState(*state);
   if (!network.ok()) return network.status();
   absl::StatusOr<std::shared_ptr<Session>> session =
-      store_->Add(header.name(), *std::move(network), seed,
-                  header.has_record_buffer_steps()
-                      ? std::optional<int64_t>(header.record_buffer_steps())
-                      : std::nullopt,
-                  header.replace());
+      store_->Add(caller, header.name(), *std::move(network), seed,
+                  record_steps, header.replace());
   if (!session.ok()) return session.status();
   RETURN_IF_ERROR(store_->Persist(**session));
   DescribeSession(**session, info);

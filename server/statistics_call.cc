@@ -100,23 +100,27 @@ absl::Status Compute(const pb::GetStatisticsRequest& request,
 
 }  // namespace
 
-grpc::Status SornService::GetStatistics(grpc::ServerContext*,
+grpc::Status SornService::GetStatistics(grpc::ServerContext* context,
                                         const pb::GetStatisticsRequest* request,
                                         pb::Statistics* out) {
-  absl::StatusOr<std::shared_ptr<Session>> session =
-      store_->Get(request->session());
-  if (!session.ok()) return ToGrpcStatus(session.status());
-  absl::StatusOr<Population> population =
-      PopulationFromProto(request->population());
-  if (!population.ok()) return ToGrpcStatus(population.status());
-  if (request->last_steps() < 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError("last_steps must be >= 0"));
-  }
-  const SpikeTrain train =
-      (*session)->WithState([&](const Network&, const ActivityLog& log) {
-        return log.Train(*population, request->last_steps());
-      });
-  return ToGrpcStatus(Compute(*request, train, out));
+  return Serve(context, "GetStatistics", Kind::kUnary,
+               [&](const Caller& caller, CallRecord& call) -> absl::Status {
+    call.session = request->session();
+    absl::StatusOr<std::shared_ptr<Session>> session =
+        store_->Get(caller, request->session());
+    if (!session.ok()) return session.status();
+    absl::StatusOr<Population> population =
+        PopulationFromProto(request->population());
+    if (!population.ok()) return population.status();
+    if (request->last_steps() < 0) {
+      return absl::InvalidArgumentError("last_steps must be >= 0");
+    }
+    const SpikeTrain train =
+        (*session)->WithState([&](const Network&, const ActivityLog& log) {
+          return log.Train(*population, request->last_steps());
+        });
+    return Compute(*request, train, out);
+  });
 }
 
 }  // namespace sorn::server

@@ -133,15 +133,22 @@ TEST_F(DurabilityTest, CorruptFilesAreSkippedAndOthersLoad) {
     Create(stub.get(), "good", 1);
     Create(stub.get(), "victim", 2);
   }
-  // Truncate one file, add garbage and a file from the future.
-  fs::resize_file(dir_ / "victim.sorn",
-                  fs::file_size(dir_ / "victim.sorn") / 2);
-  std::ofstream(dir_ / "garbage.sorn") << "not a session";
+  // Truncate one file, add garbage and a file from the future. Sessions
+  // live in DIR/<tenant>/, here the local mode's tenant.
+  const fs::path local = dir_ / "local";
+  ASSERT_TRUE(fs::exists(local / "good.sorn"));
+  fs::resize_file(local / "victim.sorn",
+                  fs::file_size(local / "victim.sorn") / 2);
+  std::ofstream(local / "garbage.sorn") << "not a session";
   {
-    std::ifstream in(dir_ / "good.sorn", std::ios::binary);
+    std::ifstream in(local / "good.sorn", std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), {});
     bytes[8] = 99;  // format version 99.
-    std::ofstream(dir_ / "future.sorn", std::ios::binary) << bytes;
+    std::ofstream(local / "future.sorn", std::ios::binary) << bytes;
+    // A good file in the wrong tenant's folder is not taken for its own.
+    fs::create_directories(dir_ / "mallory");
+    std::ofstream(dir_ / "mallory" / "good.sorn", std::ios::binary)
+        << std::string(bytes).replace(8, 1, 1, char(1));
   }
   TestServer server(Flags());
   ASSERT_TRUE(server.ok());
@@ -151,9 +158,12 @@ TEST_F(DurabilityTest, CorruptFilesAreSkippedAndOthersLoad) {
   StepOf(stub.get(), "victim", &victim);
   EXPECT_EQ(victim.error_code(), grpc::StatusCode::NOT_FOUND);
   grpc::ClientContext ctx;
+  pb::ListSessionsRequest all;
+  all.set_all_tenants(true);  // the local caller is an admin.
   pb::ListSessionsResponse list;
-  ASSERT_TRUE(stub->ListSessions(&ctx, {}, &list).ok());
-  EXPECT_EQ(list.sessions_size(), 1);
+  ASSERT_TRUE(stub->ListSessions(&ctx, all, &list).ok());
+  ASSERT_EQ(list.sessions_size(), 1);
+  EXPECT_EQ(list.sessions(0).tenant(), "local");
 }
 
 TEST_F(DurabilityTest, SigtermCancelsWithinGraceSavesAndExitsZero) {
