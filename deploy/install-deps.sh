@@ -11,6 +11,8 @@ PACKAGES=(
   libeigen3-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
   # gRPC and Protocol Buffers: the API, the server and the C++ client.
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc zlib1g-dev
+  # The server's /metrics endpoint.
+  prometheus-cpp-dev
   # Reads the conformance cases' case.json (tests only).
   nlohmann-json3-dev
   # The Python client (client/python) and its tests.
@@ -20,6 +22,10 @@ PACKAGES=(
   nodejs
   # Style.
   clang-format
+  # Robustness tests: the libFuzzer target and the ThreadSanitizer build
+  # (clang and its runtimes); TLS certificates made by the tests (openssl);
+  # a real Prometheus scraping the server in the tests.
+  clang libclang-rt-14-dev openssl prometheus
 )
 
 SUDO=""

@@ -30,8 +30,8 @@ absl::Status ApplyQuota(absl::string_view setting, TenantQuota& quota) {
       absl::StrSplit(setting, absl::MaxSplits('=', 1));
   int64_t value = 0;
   if (!absl::SimpleAtoi(kv.second, &value) || value < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "quota \"", setting, "\" must be key=N with N >= 0"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("quota \"", setting, "\" must be key=N with N >= 0"));
   }
   if (kv.first == "sessions") {
     quota.max_sessions = static_cast<int>(value);
@@ -112,9 +112,9 @@ absl::StatusOr<AccessTokens> AccessTokens::Parse(absl::string_view text,
     if (fields[2] == "admin") {
       caller.role = Role::kAdmin;
     } else if (fields[2] != "user") {
-      return LineError(source, line_number,
-                       absl::StrCat("role \"", fields[2],
-                                    "\" must be user or admin"));
+      return LineError(
+          source, line_number,
+          absl::StrCat("role \"", fields[2], "\" must be user or admin"));
     }
     caller.quota = defaults;
     for (size_t k = 3; k < fields.size(); ++k) {
@@ -134,8 +134,7 @@ absl::StatusOr<AccessTokens> AccessTokens::Parse(absl::string_view text,
     }
   }
   if (result.tokens_->empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, " holds no tokens"));
+    return absl::InvalidArgumentError(absl::StrCat(source, " holds no tokens"));
   }
   return result;
 }

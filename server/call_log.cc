@@ -32,12 +32,13 @@ std::string FormatCallLogLine(const CallRecord& call,
                               const absl::Status& status, double seconds) {
   std::string line = absl::StrCat(
       "{\"rpc\":", Quoted(call.method), ",\"session\":", Quoted(call.session),
-      ",\"tenant\":", Quoted(call.tenant), ",\"code\":",
-      Quoted(absl::StatusCodeToString(status.code())),
+      ",\"tenant\":", Quoted(call.tenant),
+      ",\"code\":", Quoted(absl::StatusCodeToString(status.code())),
       absl::StrFormat(",\"duration_ms\":%.3f", seconds * 1e3),
       ",\"steps\":", call.steps, ",\"bytes_out\":", call.bytes_out,
       ",\"peer\":", Quoted(call.peer));
-  if (!status.ok()) absl::StrAppend(&line, ",\"error\":", Quoted(status.message()));
+  if (!status.ok())
+    absl::StrAppend(&line, ",\"error\":", Quoted(status.message()));
   return line + "}";
 }
 

@@ -14,11 +14,11 @@ namespace sorn::server {
 // Filled by one call as it runs. Not thread-safe: one per call.
 struct CallRecord {
   std::string method;
-  std::string session;     // empty when the call names none.
-  std::string tenant;      // empty until the caller is authenticated.
-  std::string peer;        // gRPC's peer string, e.g. ipv4:127.0.0.1:5432.
-  int64_t steps = 0;       // time steps the call ran.
-  int64_t bytes_out = 0;   // bytes of streamed responses.
+  std::string session;    // empty when the call names none.
+  std::string tenant;     // empty until the caller is authenticated.
+  std::string peer;       // gRPC's peer string, e.g. ipv4:127.0.0.1:5432.
+  int64_t steps = 0;      // time steps the call ran.
+  int64_t bytes_out = 0;  // bytes of streamed responses.
 };
 
 // One line, no trailing newline, e.g.

@@ -8,6 +8,8 @@
 // Prints "sorn-server listening on HOST:PORT (...)" once it accepts calls
 // (with --port=0, the port the system picked), and "sorn-server metrics on
 // HOST:PORT" when serving metrics. SIGINT or SIGTERM shut it down.
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -24,8 +26,6 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include <unistd.h>
-
 #include "prometheus/exposer.h"
 #include "server/access_tokens.h"
 #include "server/server_metrics.h"
@@ -162,8 +162,8 @@ int main(int argc, char** argv) {
     try {  // prometheus-cpp (CivetWeb) reports a taken port by throwing.
       exposer = std::make_unique<prometheus::Exposer>(at, 1);
     } catch (const std::exception& e) {
-      return Fail(absl::UnavailableError(
-          "cannot serve metrics on " + at + ": " + e.what()));
+      return Fail(absl::UnavailableError("cannot serve metrics on " + at +
+                                         ": " + e.what()));
     }
     exposer->RegisterCollectable(metrics.registry());
   }
@@ -202,10 +202,14 @@ int main(int argc, char** argv) {
   g_server = server.get();
   std::signal(SIGINT, Shutdown);
   std::signal(SIGTERM, Shutdown);
-  const std::string security =
-      options.tls_cert.empty()       ? "plaintext"
-      : options.tls_client_ca.empty() ? "TLS"
-                                      : "mutual TLS";
+  // Before the listening line: whoever waits for that one may stop reading.
+  if (exposer != nullptr) {
+    std::printf("sorn-server metrics on %s:%d/metrics\n", options.host.c_str(),
+                exposer->GetListeningPorts().front());
+  }
+  const std::string security = options.tls_cert.empty()        ? "plaintext"
+                               : options.tls_client_ca.empty() ? "TLS"
+                                                               : "mutual TLS";
   if (tokens.local_mode()) {
     std::printf(
         "sorn-server listening on %s:%d (%s; single-user local mode: no "
@@ -218,10 +222,6 @@ int main(int argc, char** argv) {
         "from %s)\n",
         options.host.c_str(), port, security.c_str(), tokens.tenant_count(),
         options.auth_tokens.c_str());
-  }
-  if (exposer != nullptr) {
-    std::printf("sorn-server metrics on %s:%d/metrics\n", options.host.c_str(),
-                exposer->GetListeningPorts().front());
   }
   std::fflush(stdout);
   server->Wait();

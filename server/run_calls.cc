@@ -88,8 +88,8 @@ grpc::Status SornService::Train(grpc::ServerContext* context,
                                 grpc::ServerWriter<pb::RunResponse>* writer) {
   return Serve(context, "Train", Kind::kStream,
                [&](const Caller& caller, CallRecord& call) {
-                 return Run(context, caller, *request, Phase::kTraining,
-                            writer, call);
+                 return Run(context, caller, *request, Phase::kTraining, writer,
+                            call);
                });
 }
 

@@ -7,8 +7,8 @@ namespace sorn::server {
 ServerMetrics::ServerMetrics()
     : registry_(std::make_shared<prometheus::Registry>()),
       // 1 us to 1 s: ne = 200 steps take ~5 us, ne = 100,000 ~2 ms.
-      step_buckets_({1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4,
-                     1e-3, 2e-3, 5e-3, 1e-2, 0.1, 1.0}) {
+      step_buckets_({1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3,
+                     2e-3, 5e-3, 1e-2, 0.1, 1.0}) {
   using prometheus::BuildCounter;
   using prometheus::BuildGauge;
   using prometheus::BuildHistogram;
@@ -19,8 +19,9 @@ ServerMetrics::ServerMetrics()
   reserved_memory_ =
       &BuildGauge()
            .Name("sorn_reserved_memory_bytes")
-           .Help("Memory reserved by all sessions (estimated before building "
-                 "each; bounded by --max_memory_bytes).")
+           .Help(
+               "Memory reserved by all sessions (estimated before building "
+               "each; bounded by --max_memory_bytes).")
            .Register(*registry_)
            .Add({});
   steps_ = &BuildCounter()

@@ -26,8 +26,8 @@ namespace sorn::server {
 class Session {
  public:
   // `memory_bytes`: what the store reserved for it (SessionBytes).
-  Session(std::string tenant, std::string name, uint64_t seed,
-          Network network, int64_t record_buffer_steps, int64_t memory_bytes);
+  Session(std::string tenant, std::string name, uint64_t seed, Network network,
+          int64_t record_buffer_steps, int64_t memory_bytes);
 
   const std::string& tenant() const { return tenant_; }
   const std::string& name() const { return name_; }

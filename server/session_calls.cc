@@ -32,23 +32,24 @@ void DescribeSession(const Session& session, pb::SessionInfo* info) {
 grpc::Status SornService::CreateSession(grpc::ServerContext* context,
                                         const pb::CreateSessionRequest* request,
                                         pb::SessionInfo* info) {
-  return Serve(context, "CreateSession", Kind::kUnary,
-               [&](const Caller& caller, CallRecord& call) -> absl::Status {
-    call.session = request->name();
-    absl::StatusOr<Params> params = ParamsFromProto(request->params());
-    if (!params.ok()) return params.status();
-    absl::StatusOr<std::shared_ptr<Session>> session = store_->Create(
-        caller, request->name(), *params,
-        request->has_seed() ? std::optional<uint64_t>(request->seed())
-                            : std::nullopt,
-        request->has_record_buffer_steps()
-            ? std::optional<int64_t>(request->record_buffer_steps())
-            : std::nullopt);
-    if (!session.ok()) return session.status();
-    RETURN_IF_ERROR(store_->Persist(**session));
-    DescribeSession(**session, info);
-    return absl::OkStatus();
-  });
+  return Serve(
+      context, "CreateSession", Kind::kUnary,
+      [&](const Caller& caller, CallRecord& call) -> absl::Status {
+        call.session = request->name();
+        absl::StatusOr<Params> params = ParamsFromProto(request->params());
+        if (!params.ok()) return params.status();
+        absl::StatusOr<std::shared_ptr<Session>> session = store_->Create(
+            caller, request->name(), *params,
+            request->has_seed() ? std::optional<uint64_t>(request->seed())
+                                : std::nullopt,
+            request->has_record_buffer_steps()
+                ? std::optional<int64_t>(request->record_buffer_steps())
+                : std::nullopt);
+        if (!session.ok()) return session.status();
+        RETURN_IF_ERROR(store_->Persist(**session));
+        DescribeSession(**session, info);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status SornService::GetSession(grpc::ServerContext* context,
@@ -56,13 +57,13 @@ grpc::Status SornService::GetSession(grpc::ServerContext* context,
                                      pb::SessionInfo* info) {
   return Serve(context, "GetSession", Kind::kUnary,
                [&](const Caller& caller, CallRecord& call) -> absl::Status {
-    call.session = request->name();
-    absl::StatusOr<std::shared_ptr<Session>> session =
-        store_->Get(caller, request->name());
-    if (!session.ok()) return session.status();
-    DescribeSession(**session, info);
-    return absl::OkStatus();
-  });
+                 call.session = request->name();
+                 absl::StatusOr<std::shared_ptr<Session>> session =
+                     store_->Get(caller, request->name());
+                 if (!session.ok()) return session.status();
+                 DescribeSession(**session, info);
+                 return absl::OkStatus();
+               });
 }
 
 grpc::Status SornService::ListSessions(grpc::ServerContext* context,
@@ -70,16 +71,16 @@ grpc::Status SornService::ListSessions(grpc::ServerContext* context,
                                        pb::ListSessionsResponse* response) {
   return Serve(context, "ListSessions", Kind::kUnary,
                [&](const Caller& caller, CallRecord&) -> absl::Status {
-    if (request->all_tenants() && !caller.is_admin()) {
-      return absl::PermissionDeniedError(
-          "only an admin may list every tenant's sessions");
-    }
-    for (const std::shared_ptr<Session>& s :
-         store_->List(caller, request->all_tenants())) {
-      DescribeSession(*s, response->add_sessions());
-    }
-    return absl::OkStatus();
-  });
+                 if (request->all_tenants() && !caller.is_admin()) {
+                   return absl::PermissionDeniedError(
+                       "only an admin may list every tenant's sessions");
+                 }
+                 for (const std::shared_ptr<Session>& s :
+                      store_->List(caller, request->all_tenants())) {
+                   DescribeSession(*s, response->add_sessions());
+                 }
+                 return absl::OkStatus();
+               });
 }
 
 grpc::Status SornService::DeleteSession(grpc::ServerContext* context,
@@ -87,72 +88,74 @@ grpc::Status SornService::DeleteSession(grpc::ServerContext* context,
                                         pb::DeleteSessionResponse*) {
   return Serve(context, "DeleteSession", Kind::kUnary,
                [&](const Caller& caller, CallRecord& call) {
-    call.session = request->name();
-    return store_->Delete(caller, request->name());
-  });
+                 call.session = request->name();
+                 return store_->Delete(caller, request->name());
+               });
 }
 
 grpc::Status SornService::Freeze(grpc::ServerContext* context,
                                  const pb::FreezeRequest* request,
                                  pb::SessionInfo* info) {
-  return Serve(context, "Freeze", Kind::kUnary,
-               [&](const Caller& caller, CallRecord& call) -> absl::Status {
-    call.session = request->session();
-    absl::StatusOr<std::shared_ptr<Session>> session =
-        store_->Get(caller, request->session());
-    if (!session.ok()) return session.status();
-    absl::StatusOr<FreezeSet> add = FreezeFromProto(request->freeze());
-    if (!add.ok()) return add.status();
-    absl::StatusOr<FreezeSet> remove = FreezeFromProto(request->unfreeze());
-    if (!remove.ok()) return remove.status();
-    absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
-    if (!driver.ok()) return driver.status();
-    (*session)->WithState([&](Network& net, ActivityLog&) {
-      const uint8_t bits =
-          (net.frozen().bits() | add->bits()) & ~remove->bits();
-      net.set_frozen(FreezeSet::FromBits(bits));
-    });
-    RETURN_IF_ERROR(store_->Persist(**session));
-    DescribeSession(**session, info);
-    return absl::OkStatus();
-  });
+  return Serve(
+      context, "Freeze", Kind::kUnary,
+      [&](const Caller& caller, CallRecord& call) -> absl::Status {
+        call.session = request->session();
+        absl::StatusOr<std::shared_ptr<Session>> session =
+            store_->Get(caller, request->session());
+        if (!session.ok()) return session.status();
+        absl::StatusOr<FreezeSet> add = FreezeFromProto(request->freeze());
+        if (!add.ok()) return add.status();
+        absl::StatusOr<FreezeSet> remove = FreezeFromProto(request->unfreeze());
+        if (!remove.ok()) return remove.status();
+        absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
+        if (!driver.ok()) return driver.status();
+        (*session)->WithState([&](Network& net, ActivityLog&) {
+          const uint8_t bits =
+              (net.frozen().bits() | add->bits()) & ~remove->bits();
+          net.set_frozen(FreezeSet::FromBits(bits));
+        });
+        RETURN_IF_ERROR(store_->Persist(**session));
+        DescribeSession(**session, info);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status SornService::ForkSession(grpc::ServerContext* context,
                                       const pb::ForkSessionRequest* request,
                                       pb::SessionInfo* info) {
-  return Serve(context, "ForkSession", Kind::kUnary,
-               [&](const Caller& caller, CallRecord& call) -> absl::Status {
-    call.session = request->source();
-    absl::StatusOr<std::shared_ptr<Session>> source =
-        store_->Get(caller, request->source());
-    if (!source.ok()) return source.status();
-    // Refuse before copying a network that would not fit.
-    const auto [params, capacity] = (*source)->WithState(
-        [](const Network& net, const ActivityLog& log) {
-          return std::pair{net.params(), log.capacity()};
-        });
-    RETURN_IF_ERROR(
-        store_->CheckCapacity(caller, request->name(), params, capacity));
-    Network copy = (*source)->WithState(
-        [](const Network& net, const ActivityLog&) { return net; });
-    uint64_t seed = (*source)->seed();
-    if (request->has_reseed()) {
-      NetworkState state = copy.ExportState();
-      state.random = Random(request->reseed()).state();
-      absl::StatusOr<Network> reseeded = Network::FromState(state);
-      if (!reseeded.ok()) return reseeded.status();
-      copy = *std::move(reseeded);
-      seed = request->reseed();
-    }
-    absl::StatusOr<std::shared_ptr<Session>> fork =
-        store_->Add(caller, request->name(), std::move(copy), seed, capacity,
-                    /*replace=*/false);
-    if (!fork.ok()) return fork.status();
-    RETURN_IF_ERROR(store_->Persist(**fork));
-    DescribeSession(**fork, info);
-    return absl::OkStatus();
-  });
+  return Serve(
+      context, "ForkSession", Kind::kUnary,
+      [&](const Caller& caller, CallRecord& call) -> absl::Status {
+        call.session = request->source();
+        absl::StatusOr<std::shared_ptr<Session>> source =
+            store_->Get(caller, request->source());
+        if (!source.ok()) return source.status();
+        // Refuse before copying a network that would not fit.
+        const auto [params, capacity] = (*source)->WithState(
+            [](const Network& net, const ActivityLog& log) {
+              return std::pair{net.params(), log.capacity()};
+            });
+        RETURN_IF_ERROR(
+            store_->CheckCapacity(caller, request->name(), params, capacity));
+        Network copy = (*source)->WithState(
+            [](const Network& net, const ActivityLog&) { return net; });
+        uint64_t seed = (*source)->seed();
+        if (request->has_reseed()) {
+          NetworkState state = copy.ExportState();
+          state.random = Random(request->reseed()).state();
+          absl::StatusOr<Network> reseeded = Network::FromState(state);
+          if (!reseeded.ok()) return reseeded.status();
+          copy = *std::move(reseeded);
+          seed = request->reseed();
+        }
+        absl::StatusOr<std::shared_ptr<Session>> fork = store_->Add(
+            caller, request->name(), std::move(copy), seed, capacity,
+            /*replace=*/false);
+        if (!fork.ok()) return fork.status();
+        RETURN_IF_ERROR(store_->Persist(**fork));
+        DescribeSession(**fork, info);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace sorn::server

@@ -12,9 +12,7 @@
 namespace sorn::server {
 namespace {
 
-std::string Mib(int64_t bytes) {
-  return absl::StrCat(bytes >> 20, " MiB");
-}
+std::string Mib(int64_t bytes) { return absl::StrCat(bytes >> 20, " MiB"); }
 
 absl::Status SessionExists(const std::string& name) {
   return absl::AlreadyExistsError(
@@ -70,8 +68,7 @@ absl::Status SessionStore::CheckRoom(const Caller& caller, const Claim& claim,
     return absl::ResourceExhaustedError(absl::StrCat(
         "the session needs about ", Mib(claim.bytes), " of memory; ",
         Mib(reserved_bytes_), " of this server's ",
-        Mib(options_.max_memory_bytes),
-        " are reserved (--max_memory_bytes)"));
+        Mib(options_.max_memory_bytes), " are reserved (--max_memory_bytes)"));
   }
   auto it = usage_.find(caller.tenant);
   const Usage usage = it == usage_.end() ? Usage{} : it->second;
@@ -84,10 +81,10 @@ absl::Status SessionStore::CheckRoom(const Caller& caller, const Claim& claim,
   }
   if (quota.max_neurons > 0 &&
       usage.neurons - freed_neurons + claim.neurons > quota.max_neurons) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "tenant ", caller.tenant, " would hold ",
-        usage.neurons - freed_neurons + claim.neurons,
-        " neurons, over its quota of ", quota.max_neurons));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("tenant ", caller.tenant, " would hold ",
+                     usage.neurons - freed_neurons + claim.neurons,
+                     " neurons, over its quota of ", quota.max_neurons));
   }
   return absl::OkStatus();
 }
@@ -181,9 +178,8 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Add(
     metrics_->SessionRemoved(caller.tenant);
   }
   Reserve(caller.tenant, claim);
-  auto session = std::make_shared<Session>(caller.tenant, name, seed,
-                                           std::move(network), *steps,
-                                           claim.bytes);
+  auto session = std::make_shared<Session>(
+      caller.tenant, name, seed, std::move(network), *steps, claim.bytes);
   sessions_[key] = session;
   metrics_->SessionAdded(caller.tenant);
   return session;

@@ -22,7 +22,8 @@ std::optional<absl::string_view> Authorization(
 absl::StatusOr<Caller> SornService::Admit(
     grpc::ServerContext* context, Kind kind,
     std::optional<StreamSlots::Slot>* slot) {
-  absl::StatusOr<Caller> caller = tokens_->Authenticate(Authorization(*context));
+  absl::StatusOr<Caller> caller =
+      tokens_->Authenticate(Authorization(*context));
   if (!caller.ok() || kind == Kind::kUnary) return caller;
   absl::StatusOr<StreamSlots::Slot> taken = stream_slots_.Acquire(*caller);
   if (!taken.ok()) return taken.status();
@@ -33,11 +34,11 @@ absl::StatusOr<Caller> SornService::Admit(
 grpc::Status SornService::Finish(const CallRecord& call,
                                  const absl::Status& status,
                                  std::chrono::steady_clock::time_point start) {
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
-  metrics_->RecordRpc(call.method,
-                      absl::StatusCodeToString(status.code()), seconds);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  metrics_->RecordRpc(call.method, absl::StatusCodeToString(status.code()),
+                      seconds);
   if (options_.log_rpcs) {
     const std::string line = FormatCallLogLine(call, status, seconds);
     // One write per line, so lines of concurrent calls never interleave.

@@ -20,32 +20,35 @@ constexpr size_t kChunkBytes = 1 << 20;
 grpc::Status SornService::ExportState(
     grpc::ServerContext* context, const pb::ExportStateRequest* request,
     grpc::ServerWriter<pb::StateChunk>* writer) {
-  return Serve(context, "ExportState", Kind::kStream,
-               [&](const Caller& caller, CallRecord& call) -> absl::Status {
-  call.session = request->session();
-  absl::StatusOr<std::shared_ptr<Session>> session =
-      store_->Get(caller, request->session());
-  if (!session.ok()) return session.status();
-  const NetworkState state = (*session)->WithState(
-      [](const Network& net, const ActivityLog&) { return net.ExportState(); });
-  pb::NetworkState proto;
-  NetworkStateToProto(state, &proto);
-  const std::string bytes = proto.SerializeAsString();
-  size_t offset = 0;
-  do {
-    pb::StateChunk chunk;
-    const size_t n = std::min(kChunkBytes, bytes.size() - offset);
-    chunk.set_data(bytes.substr(offset, n));
-    chunk.set_total_bytes(static_cast<int64_t>(bytes.size()));
-    offset += n;
-    if (context->IsCancelled() || !writer->Write(chunk)) {
-      return absl::CancelledError("export cancelled by the client");
-    }
-    call.bytes_out += int64_t(n);
-  } while (offset < bytes.size());
-  metrics_->StreamedBytes(call.method).Increment(double(bytes.size()));
-  return absl::OkStatus();
-  });
+  return Serve(
+      context, "ExportState", Kind::kStream,
+      [&](const Caller& caller, CallRecord& call) -> absl::Status {
+        call.session = request->session();
+        absl::StatusOr<std::shared_ptr<Session>> session =
+            store_->Get(caller, request->session());
+        if (!session.ok()) return session.status();
+        const NetworkState state =
+            (*session)->WithState([](const Network& net, const ActivityLog&) {
+              return net.ExportState();
+            });
+        pb::NetworkState proto;
+        NetworkStateToProto(state, &proto);
+        const std::string bytes = proto.SerializeAsString();
+        size_t offset = 0;
+        do {
+          pb::StateChunk chunk;
+          const size_t n = std::min(kChunkBytes, bytes.size() - offset);
+          chunk.set_data(bytes.substr(offset, n));
+          chunk.set_total_bytes(static_cast<int64_t>(bytes.size()));
+          offset += n;
+          if (context->IsCancelled() || !writer->Write(chunk)) {
+            return absl::CancelledError("export cancelled by the client");
+          }
+          call.bytes_out += int64_t(n);
+        } while (offset < bytes.size());
+        metrics_->StreamedBytes(call.method).Increment(double(bytes.size()));
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status SornService::ImportState(

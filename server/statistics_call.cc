@@ -105,22 +105,22 @@ grpc::Status SornService::GetStatistics(grpc::ServerContext* context,
                                         pb::Statistics* out) {
   return Serve(context, "GetStatistics", Kind::kUnary,
                [&](const Caller& caller, CallRecord& call) -> absl::Status {
-    call.session = request->session();
-    absl::StatusOr<std::shared_ptr<Session>> session =
-        store_->Get(caller, request->session());
-    if (!session.ok()) return session.status();
-    absl::StatusOr<Population> population =
-        PopulationFromProto(request->population());
-    if (!population.ok()) return population.status();
-    if (request->last_steps() < 0) {
-      return absl::InvalidArgumentError("last_steps must be >= 0");
-    }
-    const SpikeTrain train =
-        (*session)->WithState([&](const Network&, const ActivityLog& log) {
-          return log.Train(*population, request->last_steps());
-        });
-    return Compute(*request, train, out);
-  });
+                 call.session = request->session();
+                 absl::StatusOr<std::shared_ptr<Session>> session =
+                     store_->Get(caller, request->session());
+                 if (!session.ok()) return session.status();
+                 absl::StatusOr<Population> population =
+                     PopulationFromProto(request->population());
+                 if (!population.ok()) return population.status();
+                 if (request->last_steps() < 0) {
+                   return absl::InvalidArgumentError("last_steps must be >= 0");
+                 }
+                 const SpikeTrain train = (*session)->WithState(
+                     [&](const Network&, const ActivityLog& log) {
+                       return log.Train(*population, request->last_steps());
+                     });
+                 return Compute(*request, train, out);
+               });
 }
 
 }  // namespace sorn::server

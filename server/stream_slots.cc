@@ -12,9 +12,9 @@ absl::StatusOr<StreamSlots::Slot> StreamSlots::Acquire(const Caller& caller) {
   absl::MutexLock lock(&mu_);
   int& running = running_[caller.tenant];
   if (caller.quota.max_streams > 0 && running >= caller.quota.max_streams) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "tenant ", caller.tenant, " runs its quota of ",
-        caller.quota.max_streams, " concurrent streams"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("tenant ", caller.tenant, " runs its quota of ",
+                     caller.quota.max_streams, " concurrent streams"));
   }
   ++running;
   return Slot(this, caller.tenant);

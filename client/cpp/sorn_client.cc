@@ -1,6 +1,8 @@
 #include "client/cpp/sorn_client.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 namespace sorn::client {
 
@@ -10,12 +12,46 @@ absl::Status FromGrpc(const grpc::Status& status) {
                       status.error_message());
 }
 
-SornClient::SornClient(const std::string& address, std::string token)
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError("cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(
+    const std::string& ca_file, const std::string& cert_file,
+    const std::string& key_file) {
+  if (cert_file.empty() != key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "a client certificate and its key go together");
+  }
+  grpc::SslCredentialsOptions ssl;
+  for (auto [path, field] : {std::pair{&ca_file, &ssl.pem_root_certs},
+                             std::pair{&cert_file, &ssl.pem_cert_chain},
+                             std::pair{&key_file, &ssl.pem_private_key}}) {
+    if (path->empty()) continue;
+    absl::StatusOr<std::string> text = ReadFile(*path);
+    if (!text.ok()) return text.status();
+    *field = *std::move(text);
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+SornClient::SornClient(const std::string& address, std::string token,
+                       std::shared_ptr<grpc::ChannelCredentials> credentials)
     : token_(std::move(token)) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 << 20);
   channel_ = grpc::CreateCustomChannel(
-      address, grpc::InsecureChannelCredentials(), args);
+      address,
+      credentials != nullptr ? credentials : grpc::InsecureChannelCredentials(),
+      args);
   stub_ = pb::Sorn::NewStub(channel_);
 }
 

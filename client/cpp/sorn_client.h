@@ -20,11 +20,21 @@ namespace pb = ::sorn::v1;
 // The gRPC status as an absl::Status (same code and message).
 absl::Status FromGrpc(const grpc::Status& status);
 
+// TLS channel credentials from PEM files: the CA that signed the server's
+// certificate (empty: the system's roots) and, for mutual TLS, the client's
+// certificate chain and key (both or neither).
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(
+    const std::string& ca_file, const std::string& cert_file,
+    const std::string& key_file);
+
 // Thread-compatible; one channel per client.
 class SornClient {
  public:
   // `token`, if not empty, is sent as "authorization: Bearer <token>".
-  explicit SornClient(const std::string& address, std::string token = "");
+  // `credentials` null: plaintext.
+  explicit SornClient(
+      const std::string& address, std::string token = "",
+      std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
   absl::StatusOr<pb::SessionInfo> Create(
       const pb::CreateSessionRequest& request);

@@ -1,11 +1,15 @@
 // sornctl: sorn-server from the command line.
 //
-//   sornctl [--address=HOST:PORT] [--token=TOKEN] COMMAND [ARGS] [--OPTIONS]
+//   sornctl [--address=HOST:PORT] [--token=TOKEN]
+//           [--tls | --tls_ca=PEM] [--tls_cert=PEM --tls_key=PEM]
+//           COMMAND [ARGS] [--OPTIONS]
 //
 // The address defaults to $SORN_SERVER_ADDRESS, else 127.0.0.1:50051; the
-// token to $SORN_TOKEN. `sornctl COMMAND --help` describes a command. The
-// exit code is 0 on success, 2 for a usage error, and otherwise the gRPC
-// status code, with the server's message on stderr.
+// token to $SORN_TOKEN; the TLS files to $SORN_TLS_CA, $SORN_TLS_CERT and
+// $SORN_TLS_KEY (--tls alone: TLS with the system's roots). `sornctl COMMAND
+// --help` describes a command. The exit code is 0 on success, 2 for a usage
+// error, and otherwise the gRPC status code, with the server's message on
+// stderr.
 #include <unistd.h>
 
 #include <cstdio>
@@ -450,9 +454,11 @@ const std::map<std::string, Command>& Commands() {
 }
 
 void PrintUsage(FILE* out) {
-  std::fprintf(out,
-               "usage: sornctl [--address=HOST:PORT] [--token=TOKEN] COMMAND "
-               "[ARGS]\ncommands:\n");
+  std::fprintf(
+      out,
+      "usage: sornctl [--address=HOST:PORT] [--token=TOKEN] [--tls_ca=PEM] "
+      "[--tls_cert=PEM --tls_key=PEM] COMMAND "
+      "[ARGS]\ncommands:\n");
   for (const auto& [name, command] : Commands())
     std::fprintf(out, "  %s\n", command.usage);
 }
@@ -494,11 +500,29 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: sornctl %s\n", it->second.usage);
     return 2;
   }
-  const char* env_address = std::getenv("SORN_SERVER_ADDRESS");
-  const char* env_token = std::getenv("SORN_TOKEN");
+  auto flag_or_env = [&](const char* flag, const char* env,
+                         const char* fallback) {
+    const char* value = std::getenv(env);
+    return args.Get(flag, value != nullptr ? value : fallback);
+  };
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  const std::string tls_ca = flag_or_env("tls_ca", "SORN_TLS_CA", "");
+  const std::string tls_cert = flag_or_env("tls_cert", "SORN_TLS_CERT", "");
+  const std::string tls_key = flag_or_env("tls_key", "SORN_TLS_KEY", "");
+  if (!tls_ca.empty() || !tls_cert.empty() || !tls_key.empty() ||
+      args.Has("tls")) {
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> tls =
+        sorn::client::TlsCredentials(tls_ca, tls_cert, tls_key);
+    if (!tls.ok()) {
+      std::fprintf(stderr, "sornctl: %s\n",
+                   std::string(tls.status().message()).c_str());
+      return 2;
+    }
+    credentials = *tls;
+  }
   SornClient client(
-      args.Get("address", env_address ? env_address : "127.0.0.1:50051"),
-      args.Get("token", env_token ? env_token : ""));
+      flag_or_env("address", "SORN_SERVER_ADDRESS", "127.0.0.1:50051"),
+      flag_or_env("token", "SORN_TOKEN", ""), credentials);
   const absl::Status s = it->second.run(client, args);
   if (s.ok()) return 0;
   if (absl::StartsWith(s.message(), "usage: ")) {

@@ -3,6 +3,7 @@
 #ifndef SORN_TESTS_SERVER_TEST_SERVER_H_
 #define SORN_TESTS_SERVER_TEST_SERVER_H_
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -21,15 +22,32 @@ extern char** environ;
 
 namespace sorn {
 
+// How a test reaches its server.
+struct TestServerOptions {
+  // The server's stderr (its per-call log lines) goes here; empty: inherited.
+  std::string stderr_path;
+  // Channel credentials of channel() and NewStub(); null: plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  // Host the channel dials (a TLS certificate names it).
+  std::string host = "127.0.0.1";
+};
+
 class TestServer {
  public:
-  explicit TestServer(std::vector<std::string> flags = {}) {
+  explicit TestServer(std::vector<std::string> flags = {},
+                      TestServerOptions options = {})
+      : options_(std::move(options)) {
     int out[2];
     if (pipe(out) != 0) return;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, out[0]);
+    if (!options_.stderr_path.empty()) {
+      posix_spawn_file_actions_addopen(&actions, STDERR_FILENO,
+                                       options_.stderr_path.c_str(),
+                                       O_WRONLY | O_CREAT | O_APPEND, 0644);
+    }
     std::vector<std::string> args = {SORN_SERVER_PATH, "--port=0"};
     args.insert(args.end(), flags.begin(), flags.end());
     std::vector<char*> argv;
@@ -46,6 +64,10 @@ class TestServer {
     char line[512] = {0};
     while (f != nullptr && fgets(line, sizeof(line), f) != nullptr) {
       const std::string s(line);
+      const size_t metrics = s.find("metrics on 127.0.0.1:");
+      if (metrics != std::string::npos) {
+        metrics_port_ = std::stoi(s.substr(metrics + 21));
+      }
       const size_t at = s.find("listening on 127.0.0.1:");
       if (at != std::string::npos) {
         port_ = std::stoi(s.substr(at + 23));
@@ -53,8 +75,14 @@ class TestServer {
       }
     }
     stdout_ = f;
-    channel_ =
-        grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+    channel_ = NewChannel();
+  }
+  // A new channel (its own connection) to the server.
+  std::shared_ptr<grpc::Channel> NewChannel() const {
+    return grpc::CreateChannel(options_.host + ":" + std::to_string(port_),
+                               options_.credentials != nullptr
+                                   ? options_.credentials
+                                   : grpc::InsecureChannelCredentials());
   }
   ~TestServer() { Stop(); }
 
@@ -82,6 +110,9 @@ class TestServer {
   }
   pid_t pid() const { return pid_; }
   bool ok() const { return pid_ > 0 && port_ > 0; }
+  int port() const { return port_; }
+  // 0 unless started with --metrics_port.
+  int metrics_port() const { return metrics_port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   std::unique_ptr<v1::Sorn::Stub> NewStub() const {
@@ -89,8 +120,10 @@ class TestServer {
   }
 
  private:
+  TestServerOptions options_;
   pid_t pid_ = -1;
   int port_ = 0;
+  int metrics_port_ = 0;
   FILE* stdout_ = nullptr;
   std::shared_ptr<grpc::Channel> channel_;
 };

@@ -16,11 +16,12 @@ _CHUNK = 1 << 20
 _default = None
 
 
-def connect(address=None, token=None):
+def connect(address=None, token=None, **tls):
     """A client for the server at `address` (default: $SORN_SERVER_ADDRESS or
-    127.0.0.1:50051); it becomes the default of Simulator and Trainer."""
+    127.0.0.1:50051); it becomes the default of Simulator and Trainer. `tls`:
+    tls_ca, tls_cert, tls_key as for Client."""
     global _default
-    _default = Client(address, token=token)
+    _default = Client(address, token=token, **tls)
     return _default
 
 
@@ -33,11 +34,34 @@ class Client:
     """A channel to one sorn-server. Errors are grpc.RpcError with the
     server's code and message."""
 
-    def __init__(self, address=None, token=None):
+    def __init__(self, address=None, token=None, tls_ca=None, tls_cert=None,
+                 tls_key=None):
+        """`token` (default $SORN_TOKEN) is sent as a bearer token. TLS is used
+        when `tls_ca` (PEM file of the CA that signed the server's certificate,
+        default $SORN_TLS_CA; True: the system's roots) is given; `tls_cert` and
+        `tls_key` (PEM files) add a client certificate for mutual TLS."""
         self.address = address or os.environ.get("SORN_SERVER_ADDRESS", DEFAULT_ADDRESS)
         self.token = token or os.environ.get("SORN_TOKEN")
+        tls_ca = tls_ca or os.environ.get("SORN_TLS_CA")
+        tls_cert = tls_cert or os.environ.get("SORN_TLS_CERT")
+        tls_key = tls_key or os.environ.get("SORN_TLS_KEY")
         options = [("grpc.max_receive_message_length", 256 << 20)]
-        self._channel = grpc.insecure_channel(self.address, options=options)
+        if tls_ca or tls_cert:
+            if bool(tls_cert) != bool(tls_key):
+                raise ValueError("tls_cert and tls_key go together")
+
+            def read(path):
+                with open(path, "rb") as f:
+                    return f.read()
+
+            credentials = grpc.ssl_channel_credentials(
+                root_certificates=read(tls_ca) if isinstance(tls_ca, str) else None,
+                private_key=read(tls_key) if tls_key else None,
+                certificate_chain=read(tls_cert) if tls_cert else None)
+            self._channel = grpc.secure_channel(self.address, credentials,
+                                                options=options)
+        else:
+            self._channel = grpc.insecure_channel(self.address, options=options)
         self.stub = pb_grpc.SornStub(self._channel)
 
     def metadata(self, session=None):
@@ -67,9 +91,11 @@ class Client:
     def session(self, name):
         return Session(self, name)
 
-    def list_sessions(self):
-        return list(self.stub.ListSessions(pb.ListSessionsRequest(),
-                                           metadata=self.metadata()).sessions)
+    def list_sessions(self, all_tenants=False):
+        """SessionInfo of this tenant's sessions (an admin may ask for every
+        tenant's)."""
+        request = pb.ListSessionsRequest(all_tenants=bool(all_tenants))
+        return list(self.stub.ListSessions(request, metadata=self.metadata()).sessions)
 
     def import_state_dict(self, state_dict, name=None, seed=None, freeze=(),
                           replace=False, **params):
