@@ -12,7 +12,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
+#include <pthread.h>
+#include <signal.h>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -82,21 +83,29 @@ ABSL_FLAG(bool, log_rpcs, kDefaults.log_rpcs,
 
 namespace {
 
-grpc::Server* g_server = nullptr;
-int g_grace_seconds = 10;
+// SIGINT and SIGTERM are blocked in every thread (main blocks them before
+// gRPC starts its threads) and taken by this one thread with sigwait, so the
+// shutdown runs as ordinary code, not in a signal handler. (It also lets
+// ThreadSanitizer builds shut down: TSan delivers handler-based signals only
+// at points the main thread, parked in gRPC, never reaches.)
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
 
-void Shutdown(int) {
-  // Shutdown from a signal handler is not async-signal-safe; hand it to a
-  // thread instead.
-  static std::atomic<bool> once{false};
-  if (!once.exchange(true) && g_server != nullptr) {
-    std::thread([] {
-      // New calls are refused at once; running ones get the grace period,
-      // then are cancelled (their sessions are saved as they end).
-      g_server->Shutdown(std::chrono::system_clock::now() +
-                         std::chrono::seconds(g_grace_seconds));
-    }).detach();
-  }
+// New calls are refused at once; running ones get the grace period, then are
+// cancelled (their sessions are saved as they end).
+std::thread StopOnSignal(grpc::Server* server, int grace_seconds) {
+  return std::thread([server, grace_seconds] {
+    const sigset_t set = StopSignals();
+    int signal = 0;
+    sigwait(&set, &signal);
+    server->Shutdown(std::chrono::system_clock::now() +
+                     std::chrono::seconds(grace_seconds));
+  });
 }
 
 int Fail(const absl::Status& status) {
@@ -111,6 +120,8 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Serves named SORN sessions over gRPC (see proto/sorn/v1/sorn.proto).");
   absl::ParseCommandLine(argc, argv);
+  const sigset_t stop_signals = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   sorn::server::ServerOptions options;
   options.host = absl::GetFlag(FLAGS_host);
   options.port = absl::GetFlag(FLAGS_port);
@@ -139,7 +150,6 @@ int main(int argc, char** argv) {
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
   options.log_rpcs = absl::GetFlag(FLAGS_log_rpcs);
-  g_grace_seconds = options.grace_period_seconds;
 
   sorn::server::AccessTokens tokens;
   if (!options.auth_tokens.empty()) {
@@ -199,9 +209,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sorn-server: cannot listen on %s\n", address.c_str());
     return 1;
   }
-  g_server = server.get();
-  std::signal(SIGINT, Shutdown);
-  std::signal(SIGTERM, Shutdown);
+  std::thread stopper = StopOnSignal(server.get(), options.grace_period_seconds);
+  stopper.detach();  // exits with the process; Wait() returns after Shutdown.
   // Before the listening line: whoever waits for that one may stop reading.
   if (exposer != nullptr) {
     std::printf("sorn-server metrics on %s:%d/metrics\n", options.host.c_str(),

@@ -9,7 +9,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
+#include "server/mutex.h"
 #include "core/network.h"
 #include "server/activity_log.h"
 
@@ -57,12 +57,12 @@ class Session {
   // Runs `fn(network, log)` under the state lock.
   template <typename Fn>
   auto WithState(Fn fn) {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     return fn(network_, log_);
   }
   template <typename Fn>
   auto WithState(Fn fn) const {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     return fn(static_cast<const Network&>(network_),
               static_cast<const ActivityLog&>(log_));
   }
@@ -74,7 +74,7 @@ class Session {
   const int64_t memory_bytes_;
   const int64_t neurons_;
   std::atomic<bool> driving_{false};
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   Network network_ ABSL_GUARDED_BY(mu_);
   ActivityLog log_ ABSL_GUARDED_BY(mu_);
 };

@@ -115,7 +115,7 @@ absl::Status SessionStore::CheckCapacity(
   if (!steps.ok()) return steps.status();
   const Claim claim{int64_t{params.ne} + params.ni(),
                     SessionBytes(params, *steps)};
-  absl::ReaderMutexLock lock(&mu_);
+  ReaderMutexLock lock(&mu_);
   auto it = sessions_.find({caller.tenant, name});
   return CheckRoom(caller, claim,
                    it == sessions_.end() ? nullptr : it->second.get());
@@ -132,7 +132,7 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
                     SessionBytes(params, *steps)};
   const Key key{caller.tenant, name};
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (sessions_.count(key) != 0) return SessionExists(name);
     RETURN_IF_ERROR(CheckRoom(caller, claim, nullptr));
     Reserve(caller.tenant, claim);
@@ -142,7 +142,7 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
           ? *seed
           : (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
   absl::StatusOr<Network> network = Network::Create(params, used_seed);
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (!network.ok() || sessions_.count(key) != 0) {
     Release(caller.tenant, claim);
     return network.ok() ? SessionExists(name) : network.status();
@@ -164,7 +164,7 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Add(
   const Claim claim{int64_t{network.ne()} + network.ni(),
                     SessionBytes(network.params(), *steps)};
   const Key key{caller.tenant, name};
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto it = sessions_.find(key);
   // `old` outlives its driver, which releases it on destruction.
   std::shared_ptr<Session> old = it != sessions_.end() ? it->second : nullptr;
@@ -188,7 +188,7 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Add(
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Get(
     const Caller& caller, const std::string& name) const {
   RETURN_IF_ERROR(ValidateSessionName(name));
-  absl::ReaderMutexLock lock(&mu_);
+  ReaderMutexLock lock(&mu_);
   auto it = sessions_.find({caller.tenant, name});
   if (it == sessions_.end()) return NoSuchSession(name);
   return it->second;
@@ -196,7 +196,7 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Get(
 
 std::vector<std::shared_ptr<Session>> SessionStore::List(
     const Caller& caller, bool all_tenants) const {
-  absl::ReaderMutexLock lock(&mu_);
+  ReaderMutexLock lock(&mu_);
   std::vector<std::shared_ptr<Session>> found;
   for (const auto& [key, session] : sessions_) {
     if (all_tenants || key.first == caller.tenant) found.push_back(session);
@@ -207,7 +207,7 @@ std::vector<std::shared_ptr<Session>> SessionStore::List(
 absl::Status SessionStore::Delete(const Caller& caller,
                                   const std::string& name) {
   RETURN_IF_ERROR(ValidateSessionName(name));
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto it = sessions_.find({caller.tenant, name});
   if (it == sessions_.end()) return NoSuchSession(name);
   std::shared_ptr<Session> doomed = it->second;  // outlives the driver.

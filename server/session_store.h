@@ -14,7 +14,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "server/mutex.h"
 #include "core/network.h"
 #include "server/caller.h"
 #include "server/server_metrics.h"
@@ -98,7 +98,7 @@ class SessionStore {
   const ServerOptions options_;
   SessionFiles* const files_;
   ServerMetrics* const metrics_;
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::map<Key, std::shared_ptr<Session>> sessions_ ABSL_GUARDED_BY(mu_);
   // Reserved by sessions held and being built, server-wide and per tenant.
   int64_t reserved_bytes_ ABSL_GUARDED_BY(mu_) = 0;

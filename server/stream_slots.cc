@@ -9,7 +9,7 @@ StreamSlots::Slot::~Slot() {
 }
 
 absl::StatusOr<StreamSlots::Slot> StreamSlots::Acquire(const Caller& caller) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   int& running = running_[caller.tenant];
   if (caller.quota.max_streams > 0 && running >= caller.quota.max_streams) {
     return absl::ResourceExhaustedError(
@@ -21,13 +21,13 @@ absl::StatusOr<StreamSlots::Slot> StreamSlots::Acquire(const Caller& caller) {
 }
 
 int StreamSlots::Running(const std::string& tenant) const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto it = running_.find(tenant);
   return it == running_.end() ? 0 : it->second;
 }
 
 void StreamSlots::Release(const std::string& tenant) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   --running_[tenant];
 }
 

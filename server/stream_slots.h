@@ -8,7 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "server/mutex.h"
 #include "server/caller.h"
 
 namespace sorn::server {
@@ -41,7 +41,7 @@ class StreamSlots {
  private:
   void Release(const std::string& tenant);
 
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::map<std::string, int> running_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,21 @@
 extern char** environ;
 
 namespace sorn {
+
+// How much slower the server under test may be than a release build:
+// $SORN_TEST_TIME_SCALE (tests/run_sanitizers.sh sets it for the
+// ThreadSanitizer server), else 1. Time bounds in tests are multiplied by it.
+inline double TimeScale() {
+  const char* scale = std::getenv("SORN_TEST_TIME_SCALE");
+  return scale != nullptr && std::atof(scale) >= 1 ? std::atof(scale) : 1.0;
+}
+
+// True when $SORN_SERVER_SANITIZER names a sanitizer the server was built
+// with; its memory then includes shadow memory and is not measured.
+inline bool ServerIsSanitized() {
+  const char* sanitizer = std::getenv("SORN_SERVER_SANITIZER");
+  return sanitizer != nullptr && *sanitizer != '\0';
+}
 
 // How a test reaches its server.
 struct TestServerOptions {
@@ -48,12 +64,17 @@ class TestServer {
                                        options_.stderr_path.c_str(),
                                        O_WRONLY | O_CREAT | O_APPEND, 0644);
     }
-    std::vector<std::string> args = {SORN_SERVER_PATH, "--port=0"};
+    // $SORN_SERVER runs these tests against another build of the server
+    // (tests/run_sanitizers.sh: the ThreadSanitizer one).
+    const char* env_binary = std::getenv("SORN_SERVER");
+    const std::string binary =
+        env_binary != nullptr && *env_binary ? env_binary : SORN_SERVER_PATH;
+    std::vector<std::string> args = {binary, "--port=0"};
     args.insert(args.end(), flags.begin(), flags.end());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawn(&pid_, SORN_SERVER_PATH, &actions, nullptr, argv.data(),
+    if (posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(),
                     environ) != 0) {
       pid_ = -1;
     }

@@ -1,0 +1,258 @@
+// sorn_load_test [CLIENTS] [SECONDS]: a bounded load test of the real server.
+// CLIENTS threads (default 64), each with its own session, run a random mix
+// of every call for SECONDS (default 60) against a server with a data dir.
+// Passes when no call fails unexpectedly and the server's resident memory
+// grows less than 10 % from the end of the warm-up (a quarter of the run)
+// to the end. Prints calls per method, errors, and memory.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/server/test_server.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace pb = ::sorn::v1;
+using Clock = std::chrono::steady_clock;
+
+long long ResidentBytes(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+struct Tally {
+  std::mutex mu;
+  std::map<std::string, long> calls;
+  std::map<std::string, long> expected_errors;
+  std::vector<std::string> unexpected;
+
+  // `allowed`: codes this call may legitimately return under load.
+  void Count(const std::string& method, const grpc::Status& s,
+             std::initializer_list<grpc::StatusCode> allowed = {}) {
+    std::lock_guard<std::mutex> lock(mu);
+    ++calls[method];
+    if (s.ok()) return;
+    for (grpc::StatusCode c : allowed) {
+      if (s.error_code() == c) {
+        ++expected_errors[method + " " + std::to_string(int(c))];
+        return;
+      }
+    }
+    if (unexpected.size() < 20) {
+      unexpected.push_back(method + ": code " +
+                           std::to_string(int(s.error_code())) + " " +
+                           s.error_message());
+    } else {
+      unexpected.push_back("...");
+    }
+  }
+};
+
+void Drain(grpc::ClientReaderInterface<pb::RunResponse>* reader) {
+  pb::RunResponse r;
+  while (reader->Read(&r)) {
+  }
+}
+
+// One client: its own session, then random calls until `stop`.
+void Client(int id, std::shared_ptr<grpc::Channel> channel,
+            const std::atomic<bool>& stop, Tally& tally) {
+  auto stub = pb::Sorn::NewStub(channel);
+  std::mt19937 pick(id);
+  const std::string name = "load-" + std::to_string(id);
+  {
+    grpc::ClientContext ctx;
+    pb::CreateSessionRequest req;
+    req.set_name(name);
+    req.set_seed(id);
+    req.mutable_params()->set_ne(100 + 10 * (id % 10));
+    req.set_record_buffer_steps(2000);
+    pb::SessionInfo info;
+    tally.Count("CreateSession", stub->CreateSession(&ctx, req, &info));
+  }
+  while (!stop.load()) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    switch (pick() % 10) {
+      case 0:
+      case 1: {
+        auto reader = stub->Simulate(&ctx, sorn::UniformRun(name, 300, id));
+        Drain(reader.get());
+        tally.Count("Simulate", reader->Finish());
+        break;
+      }
+      case 2: {
+        auto reader = stub->Train(&ctx, sorn::UniformRun(name, 200, id));
+        Drain(reader.get());
+        tally.Count("Train", reader->Finish());
+        break;
+      }
+      case 3: {
+        auto stream = stub->Step(&ctx);
+        pb::StepRequest req;
+        req.set_session(name);
+        req.mutable_input()->Resize(10, 0.5);
+        pb::StepResponse resp;
+        for (int k = 0; k < 50 && stream->Write(req) && stream->Read(&resp);
+             ++k) {
+          req.clear_session();
+        }
+        stream->WritesDone();
+        tally.Count("Step", stream->Finish());
+        break;
+      }
+      case 4: {
+        pb::GetStatisticsRequest req;
+        req.set_session(name);
+        pb::Statistics resp;
+        tally.Count("GetStatistics", stub->GetStatistics(&ctx, req, &resp));
+        break;
+      }
+      case 5: {
+        pb::ExportStateRequest req;
+        req.set_session(name);
+        auto reader = stub->ExportState(&ctx, req);
+        pb::StateChunk chunk;
+        while (reader->Read(&chunk)) {
+        }
+        tally.Count("ExportState", reader->Finish());
+        break;
+      }
+      case 6: {
+        pb::ForkSessionRequest req;
+        req.set_source(name);
+        req.set_name(name + "-fork");
+        pb::SessionInfo info;
+        tally.Count("ForkSession", stub->ForkSession(&ctx, req, &info));
+        grpc::ClientContext del_ctx;
+        pb::DeleteSessionRequest del;
+        del.set_name(name + "-fork");
+        pb::DeleteSessionResponse deleted;
+        tally.Count("DeleteSession", stub->DeleteSession(&del_ctx, del, &deleted));
+        break;
+      }
+      case 7: {
+        // Everyone drives one shared session: one wins, the rest are told
+        // it is busy.
+        auto reader = stub->Simulate(&ctx, sorn::UniformRun("common", 100, id));
+        Drain(reader.get());
+        tally.Count("Simulate(common)", reader->Finish(),
+                    {grpc::StatusCode::FAILED_PRECONDITION});
+        break;
+      }
+      case 8: {
+        pb::ListSessionsRequest req;
+        pb::ListSessionsResponse resp;
+        tally.Count("ListSessions", stub->ListSessions(&ctx, req, &resp));
+        break;
+      }
+      case 9: {
+        // Bad requests are part of the mix; they must fail cleanly.
+        pb::GetSessionRequest req;
+        req.set_name("no-such-session-" + std::to_string(id));
+        pb::SessionInfo info;
+        tally.Count("GetSession(missing)", stub->GetSession(&ctx, req, &info),
+                    {grpc::StatusCode::NOT_FOUND});
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int clients = argc > 1 ? std::atoi(argv[1]) : 64;
+  const int seconds = argc > 2 ? std::atoi(argv[2]) : 60;
+  const fs::path dir =
+      fs::temp_directory_path() / ("sorn_load_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  sorn::TestServerOptions quiet;
+  quiet.stderr_path = (dir.string() + ".log");
+  sorn::TestServer server(
+      {"--data_dir=" + dir.string(), "--checkpoint_every_steps=1000"}, quiet);
+  if (!server.ok()) {
+    std::fprintf(stderr, "load: the server did not start\n");
+    return 1;
+  }
+  {
+    auto stub = server.NewStub();
+    grpc::ClientContext ctx;
+    pb::CreateSessionRequest req;
+    req.set_name("common");
+    pb::SessionInfo info;
+    if (!stub->CreateSession(&ctx, req, &info).ok()) return 1;
+  }
+  Tally tally;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  // A few channels, as a few client processes would have.
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int c = 0; c < 4; ++c) channels.push_back(server.NewChannel());
+  const auto start = Clock::now();
+  for (int i = 0; i < clients; ++i) {
+    threads.emplace_back(Client, i, channels[i % channels.size()],
+                         std::cref(stop), std::ref(tally));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(seconds / 4));
+  const long long warm = ResidentBytes(server.pid());
+  long long peak = warm;
+  while (Clock::now() - start < std::chrono::seconds(seconds)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    peak = std::max(peak, ResidentBytes(server.pid()));
+  }
+  const long long end = ResidentBytes(server.pid());
+  stop = true;
+  for (std::thread& t : threads) t.join();
+  const double elapsed =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  server.Stop();
+  fs::remove_all(dir);
+  fs::remove(quiet.stderr_path);
+
+  long total = 0;
+  std::printf("load: %d clients for %.1f s\n", clients, elapsed);
+  for (const auto& [method, n] : tally.calls) {
+    std::printf("  %-22s %8ld calls\n", method.c_str(), n);
+    total += n;
+  }
+  for (const auto& [what, n] : tally.expected_errors)
+    std::printf("  expected error %-14s %6ld\n", what.c_str(), n);
+  const double growth = double(end - warm) / double(warm);
+  std::printf(
+      "  %ld calls (%.0f/s); resident memory %.1f MB after warm-up, %.1f MB "
+      "at the end (%+.1f %%), peak %.1f MB\n",
+      total, total / elapsed, warm / 1e6, end / 1e6, 100 * growth, peak / 1e6);
+  bool ok = true;
+  if (!tally.unexpected.empty()) {
+    ok = false;
+    std::printf("FAIL: %zu unexpected errors:\n", tally.unexpected.size());
+    for (const std::string& e : tally.unexpected)
+      std::printf("  %s\n", e.c_str());
+  }
+  if (growth >= 0.10) {
+    ok = false;
+    std::printf("FAIL: resident memory grew %.1f %% after warm-up (limit 10 %%)\n",
+                100 * growth);
+  }
+  if (total < clients) {
+    ok = false;
+    std::printf("FAIL: only %ld calls\n", total);
+  }
+  std::printf(ok ? "load: PASS\n" : "load: FAIL\n");
+  return ok ? 0 : 1;
+}
