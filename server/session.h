@@ -9,9 +9,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "server/mutex.h"
 #include "core/network.h"
 #include "server/activity_log.h"
+#include "server/mutex.h"
 
 namespace sorn::server {
 

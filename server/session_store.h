@@ -14,9 +14,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "server/mutex.h"
 #include "core/network.h"
 #include "server/caller.h"
+#include "server/mutex.h"
 #include "server/server_metrics.h"
 #include "server/server_options.h"
 #include "server/session.h"

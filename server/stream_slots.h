@@ -8,8 +8,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "server/mutex.h"
 #include "server/caller.h"
+#include "server/mutex.h"
 
 namespace sorn::server {
 
