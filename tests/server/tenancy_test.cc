@@ -147,6 +147,9 @@ TEST_F(TenancyTest, MissingMalformedOrUnknownTokensAreUnauthenticated) {
 TEST_F(TenancyTest, TenantsSeeOnlyTheirOwnSessionsAndAdminsListAll) {
   TestServer server(Flags());
   ASSERT_TRUE(server.ok());
+  EXPECT_NE(server.banner().find("bearer tokens of 3 tenant(s)"),
+            std::string::npos)
+      << server.banner();
   auto stub = server.NewStub();
   ASSERT_TRUE(Create(stub.get(), kAlice, "shared-name").ok());
   ASSERT_TRUE(Create(stub.get(), kAlice, "private").ok());
@@ -289,6 +292,9 @@ TEST_F(TenancyTest, BadTokensFilesStopTheServerWithoutQuotingTokens) {
 TEST_F(TenancyTest, LocalModeSaysSoAndEveryCallIsTheLocalAdmin) {
   TestServer server({}, LogTo());
   ASSERT_TRUE(server.ok());
+  EXPECT_NE(server.banner().find("single-user local mode: no authentication"),
+            std::string::npos)
+      << server.banner();
   auto stub = server.NewStub();
   pb::SessionInfo info;
   ASSERT_TRUE(Create(stub.get(), nullptr, "a", 50, &info).ok());

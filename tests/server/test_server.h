@@ -91,6 +91,7 @@ class TestServer {
       }
       const size_t at = s.find("listening on 127.0.0.1:");
       if (at != std::string::npos) {
+        banner_ = s;
         port_ = std::stoi(s.substr(at + 23));
         break;
       }
@@ -132,6 +133,8 @@ class TestServer {
   pid_t pid() const { return pid_; }
   bool ok() const { return pid_ > 0 && port_ > 0; }
   int port() const { return port_; }
+  // The server's "sorn-server listening on ..." line.
+  const std::string& banner() const { return banner_; }
   // 0 unless started with --metrics_port.
   int metrics_port() const { return metrics_port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -145,6 +148,7 @@ class TestServer {
   pid_t pid_ = -1;
   int port_ = 0;
   int metrics_port_ = 0;
+  std::string banner_;
   FILE* stdout_ = nullptr;
   std::shared_ptr<grpc::Channel> channel_;
 };
