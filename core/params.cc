@@ -84,9 +84,12 @@ absl::Status Params::Validate() const {
   if (s.ok()) s = CheckUnitInterval("eta_ip", eta_ip);
   if (s.ok()) s = CheckRange("te_min", te_min, "te_max", te_max);
   if (s.ok()) s = CheckRange("ti_min", ti_min, "ti_max", ti_max);
-  if (s.ok() && (!std::isfinite(mu_ip) || mu_ip <= 0.0 || mu_ip > 1.0)) {
+  // iSTDP uses 1 / mu_ip: a subnormal mu_ip (found by the fuzzer) makes it
+  // infinite and the inhibitory weights NaN. No target rate below 1e-6 (one
+  // spike per neuron per million steps) is meaningful.
+  if (s.ok() && (!std::isfinite(mu_ip) || mu_ip < 1e-6 || mu_ip > 1.0)) {
     s = absl::InvalidArgumentError(
-        absl::StrCat("mu_ip must be in (0, 1], got ", mu_ip));
+        absl::StrCat("mu_ip must be in [1e-6, 1], got ", mu_ip));
   }
   if (s.ok() && (!std::isfinite(sigma_ip) || sigma_ip < 0.0)) {
     s = absl::InvalidArgumentError(

@@ -135,9 +135,10 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
     const double sum = state.column_sum[i];
     if (!std::isfinite(sum) ||
         std::abs(sum - exact_sum[i]) > kSumTolerance * (1.0 + exact_sum[i])) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("column_sum[", i, "] = ", sum,
-                       " but the column's weights sum to ", exact_sum[i]));
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "column_sum[%d] = %.17g but the column's weights sum to %.17g "
+          "(%d synapses)",
+          i, sum, exact_sum[i], m.column_count_[i]));
     }
     if (state.column_dirty[i]) m.MarkDirty(static_cast<int>(i));
   }

@@ -82,6 +82,8 @@ TEST(ParamsTest, EveryBadParameterIsRejectedWithItsName) {
       {"te_max infinite", [inf](Params& p) { p.te_max = inf; }, "te_max"},
       {"mu_ip zero", [](Params& p) { p.mu_ip = 0.0; }, "mu_ip"},
       {"mu_ip above 1", [](Params& p) { p.mu_ip = 1.1; }, "mu_ip"},
+      // Found by the fuzzer: 1 / mu_ip overflows and iSTDP makes NaN.
+      {"mu_ip subnormal", [](Params& p) { p.mu_ip = 3.26e-312; }, "mu_ip"},
       {"sigma_ip negative", [](Params& p) { p.sigma_ip = -1; }, "sigma_ip"},
       {"h_ip above 1", [](Params& p) { p.h_ip = 1.2; }, "h_ip"},
       {"h_ip NaN", [nan](Params& p) { p.h_ip = nan; }, "h_ip"},
