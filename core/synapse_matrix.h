@@ -55,10 +55,34 @@ class SynapseMatrix {
   // update has lost that many digits to cancellation; the matrix then asks
   // for an exact recomputation (sums_need_refresh()).
   static constexpr double kCancellationLimit = 1e-3;
+  // Normalization multiplies a column's scale by 1 / sum, and with it every
+  // rounding error its running sum carries, while clipping at 1 and pruning
+  // restore or remove weight without scaling that error back. The error left
+  // from any earlier step is therefore amplified by at most the ratio of the
+  // scale now to the scale then; a scale leaving [1 / kRefoldScale,
+  // kRefoldScale] asks for a refresh, which bounds that ratio by
+  // kRefoldScale^2 (measured drift below 1e-12).
+  static constexpr double kRefoldScale = 16.0;
+  // Column scales (and their inverses) stay within [kMinScale, kMaxScale], so
+  // that weight * inverse scale never underflows and 1 / sum never makes an
+  // infinite scale. A normalization that would leave the range folds the
+  // scales and normalizes every column from its exact sum instead.
+  static constexpr double kMinScale = 0x1p-500;
+  static constexpr double kMaxScale = 0x1p+500;
+  // Weights below this are pruned like weights <= 0 (by plasticity and when
+  // scales are folded). A double cannot add them to a weight near 1, and a
+  // column of them would overflow its scale; SPEC.md's runs never get within
+  // 80 orders of magnitude of it, so this changes no trajectory.
+  static constexpr double kMinWeight = 1e-100;
 
   SynapseMatrix() = default;
   // Validates shapes, ordering and values; weights must be in (0, 1] and
-  // finite. `forbid_diagonal` rejects self-connections (Wee).
+  // finite, scales in [kMinScale, kMaxScale], running sums and inverse scales
+  // exact up to rounding. `forbid_diagonal` rejects self-connections (Wee).
+  // Running sums and inverse scales further off than the engine's own
+  // rounding drift (but within the tolerance) are replaced by exact ones, so
+  // a crafted state cannot carry an error that later steps amplify; the
+  // engine's own exports keep their bits and continue bit for bit.
   static absl::StatusOr<SynapseMatrix> FromState(
       const SynapseMatrixState& state, bool forbid_diagonal);
   SynapseMatrixState ToState() const;
@@ -92,8 +116,8 @@ class SynapseMatrix {
   }
 
   // Adds delta_for(post) to every synapse of row j where it is not 0, then
-  // prunes weights <= 0 for good and clips weights > 1 to 1 (SPEC.md STDP and
-  // iSTDP).
+  // prunes weights <= 0 (below kMinWeight) for good and clips weights > 1 to
+  // 1 (SPEC.md STDP and iSTDP).
   template <typename DeltaFn>
   void UpdateRow(int j, DeltaFn delta_for);
   // The same where only the synapses with changes(post) == 1 (0 or 1, cheap
@@ -108,7 +132,8 @@ class SynapseMatrix {
   // Synaptic scaling: divides every changed column by its sum. A column
   // without synapses stays empty (SPEC.md: no division by zero).
   void NormalizeColumns();
-  // Folds the scales into the stored values and recomputes the sums exactly.
+  // Folds the scales into the stored values, prunes weights below
+  // kMinWeight, and recomputes the sums exactly.
   void FoldScales();
   // True when a running sum may have lost relative precision (a column lost
   // almost all of its weight); callers then FoldScales().
@@ -165,14 +190,17 @@ class SynapseMatrix {
 inline bool SynapseMatrix::ApplyDelta(Synapse& s, double delta) {
   const double old_weight = s.stored * column_scale_[s.post];
   double new_weight = old_weight + delta;
-  if (new_weight <= 0.0) {
+  if (new_weight < kMinWeight) {
     RemoveFromColumn(s.post, old_weight);
     s.stored = 0.0;
     return false;
   }
   if (new_weight > 1.0) new_weight = 1.0;
   s.stored = new_weight * inverse_scale_[s.post];
-  AddToColumnSum(s.post, new_weight - old_weight);
+  // The weight as stored is new_weight up to the inverse scale's rounding;
+  // the sum takes the stored one, or a weight clipped to 1 at every step
+  // would add that rounding error to the sum, always with the same sign.
+  AddToColumnSum(s.post, s.stored * column_scale_[s.post] - old_weight);
   return true;
 }
 

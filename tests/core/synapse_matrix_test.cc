@@ -138,6 +138,12 @@ TEST(SynapseMatrixTest, ImportRejectsBadStates) {
   s.column_scale[1] = 0.0;
   expect_bad(s, "zero scale");
   s = good;
+  s.column_scale[1] = 1e200;  // beyond 2^500; weights 1e-200 * 1e200 are fine.
+  s.column_inverse_scale[1] = 1e-200;
+  s.stored.value[0] = 0.2e-200;
+  s.stored.value[5] = 0.8e-200;
+  expect_bad(s, "scale out of range");
+  s = good;
   s.column_inverse_scale[0] = 2.0;
   expect_bad(s, "inverse scale not 1 / scale");
   s = good;
@@ -194,6 +200,115 @@ TEST(SynapseMatrixTest, RowsGrowAndRepackWithoutLosingSynapses) {
     for (int j = 0; j < n; ++j) sum += expected.at(j, i);
     EXPECT_NEAR(state.column_sum[i], sum, 1e-12);
   }
+}
+
+}  // namespace
+}  // namespace sorn
+
+namespace sorn {
+namespace {
+
+double ExactColumnSum(const SynapseMatrixState& s, int column) {
+  double sum = 0.0;
+  for (size_t k = 0; k < s.stored.post.size(); ++k) {
+    if (s.stored.post[k] == column) {
+      sum += s.stored.value[k] * s.column_scale[column];
+    }
+  }
+  return sum;
+}
+
+// Column 0 of Small() holds 0.6 + 0.4; its running sum is made 5e-10 too
+// high (inside import's 1e-9 tolerance, far beyond rounding) and column 2's
+// 1e-13 too high (rounding): the first is replaced by the exact sum, the
+// second keeps its bits, as the engine's own exports must.
+TEST(SynapseMatrixTest, ImportReplacesSumsAndInversesOffByMoreThanRounding) {
+  SynapseMatrixState s = Small().ToState();
+  s.column_sum[0] = 1.0 + 5e-10;
+  s.column_sum[2] = 1.0 + 1e-13;
+  s.column_scale[1] = 3.0;
+  s.stored.value[0] = 0.2 / 3.0;  // 0 -> 1
+  s.stored.value[5] = 0.8 / 3.0;  // 2 -> 1
+  s.column_inverse_scale[1] = (1.0 / 3.0) * (1.0 + 1e-10);
+  absl::StatusOr<SynapseMatrix> m = SynapseMatrix::FromState(s, true);
+  ASSERT_TRUE(m.ok()) << m.status();
+  const SynapseMatrixState t = m->ToState();
+  EXPECT_EQ(t.column_sum[0], ExactColumnSum(s, 0));
+  EXPECT_EQ(t.column_sum[2], 1.0 + 1e-13);
+  EXPECT_EQ(t.column_inverse_scale[1], 1.0 / 3.0);
+  // An inverse off by rounding only keeps its bits.
+  s.column_inverse_scale[1] = std::nextafter(1.0 / 3.0, 1.0);
+  EXPECT_EQ(
+      SynapseMatrix::FromState(s, true)->ToState().column_inverse_scale[1],
+      s.column_inverse_scale[1]);
+}
+
+// A weight clipped to 1 and depressed again at every step: normalization
+// amplifies its running sum's rounding error by 1 / 0.99 every other step
+// and clipping never scales it back. The sum once took the clipped value
+// instead of the stored one, and the amplified error then grew without
+// bound (1e-9 after 4,000 steps, 3e-7 without refolds): exports then failed
+// to import. The matrix must ask for refolds (as Network::Step does them)
+// often enough to stay exact to rounding.
+TEST(SynapseMatrixTest, RunningSumStaysExactThroughClipsAndNormalizations) {
+  SynapseMatrix m = Small();
+  m.UpdateRow(2, [](int32_t i) { return i == 0 ? -1.0 : 0.0; });  // 0 alone.
+  m.NormalizeColumns();
+  double worst = 0.0;
+  int refolds = 0;
+  for (int t = 0; t < 4000; ++t) {
+    m.UpdateRow(
+        1, [t](int32_t i) { return i == 0 ? (t % 2 ? 0.3 : -0.01) : 0.0; });
+    if (m.sums_need_refresh()) {
+      m.FoldScales();
+      ++refolds;
+    }
+    m.NormalizeColumns();
+    const SynapseMatrixState s = m.ToState();
+    worst = std::max(worst, std::abs(s.column_sum[0] - ExactColumnSum(s, 0)));
+  }
+  EXPECT_LT(worst, 1e-13);
+  // The scale grows by 1 / 0.99 every other step: from 1 to 16 in ~550.
+  EXPECT_GE(refolds, 7);
+  EXPECT_LE(refolds, 8);
+  EXPECT_TRUE(SynapseMatrix::FromState(m.ToState(), true).ok());
+}
+
+// Weights far below any the model produces (here subnormal) once made
+// 1 / sum infinite and the column's weights NaN. They are pruned; a column
+// of small but representable weights is normalized to 1.
+TEST(SynapseMatrixTest, TinyWeightsNeverMakeNonFiniteScales) {
+  SynapseMatrixState s = Small().ToState();
+  s.stored.value[2] = 3e-315;  // 1 -> 0
+  s.stored.value[4] = 5e-315;  // 2 -> 0
+  s.column_sum[0] = 8e-315;
+  s.stored.value[0] = 2e-90;  // 0 -> 1
+  s.stored.value[5] = 6e-90;  // 2 -> 1
+  s.column_sum[1] = 8e-90;
+  s.column_dirty.assign(3, 1);
+  absl::StatusOr<SynapseMatrix> m = SynapseMatrix::FromState(s, true);
+  ASSERT_TRUE(m.ok()) << m.status();
+  m->NormalizeColumns();
+  EXPECT_FALSE(m->Contains(1, 0));
+  EXPECT_FALSE(m->Contains(2, 0));
+  EXPECT_EQ(m->nnz(), 4);
+  EXPECT_NEAR(m->WeightAt(0, 1), 0.25, 1e-15);
+  EXPECT_NEAR(m->WeightAt(2, 1), 0.75, 1e-15);
+  EXPECT_NEAR(m->WeightAt(0, 2), 0.5, 1e-15);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(std::isfinite(m->column_scale(i))) << i;
+  }
+  EXPECT_TRUE(SynapseMatrix::FromState(m->ToState(), true).ok());
+}
+
+// Plasticity prunes a weight that falls below kMinWeight as it prunes <= 0.
+TEST(SynapseMatrixTest, WeightBelowTheFloorIsPruned) {
+  SynapseMatrix m = Small();
+  m.UpdateRow(0, [](int32_t i) { return i == 1 ? -0.2 + 1e-120 : 0.0; });
+  // 0.2 - 0.2 + 1e-120 is 1e-120 or 0 after rounding; either way pruned.
+  EXPECT_FALSE(m.Contains(0, 1));
+  m.UpdateRow(0, [](int32_t i) { return i == 2 ? -0.5 + 1e-3 : 0.0; });
+  EXPECT_NEAR(m.WeightAt(0, 2), 1e-3, 1e-15);
 }
 
 }  // namespace
