@@ -16,13 +16,7 @@ using grpc::StatusCode;
 
 grpc::Status Create(pb::Sorn::Stub* stub, const std::string& name,
                     std::function<void(pb::CreateSessionRequest&)> edit = {}) {
-  grpc::ClientContext ctx;
-  pb::CreateSessionRequest req;
-  req.set_name(name);
-  req.set_seed(1);
-  if (edit) edit(req);
-  pb::SessionInfo info;
-  return stub->CreateSession(&ctx, req, &info);
+  return CreateTestSession(stub, name, 1, edit);
 }
 
 grpc::Status Simulate(pb::Sorn::Stub* stub,

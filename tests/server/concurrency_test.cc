@@ -13,16 +13,6 @@ namespace {
 namespace pb = ::sorn::v1;
 using Clock = std::chrono::steady_clock;
 
-void CreateSession(pb::Sorn::Stub* stub, const std::string& name,
-                   uint64_t seed) {
-  grpc::ClientContext ctx;
-  pb::CreateSessionRequest req;
-  req.set_name(name);
-  req.set_seed(seed);
-  pb::SessionInfo info;
-  ASSERT_TRUE(stub->CreateSession(&ctx, req, &info).ok());
-}
-
 // Polls until a driving call (Freeze with nothing to change) is accepted.
 Clock::duration TimeUntilDrivable(pb::Sorn::Stub* stub,
                                   const std::string& name) {
@@ -54,7 +44,7 @@ TEST_F(ConcurrencyTest, EightParallelClientsMatchSequentialRuns) {
   std::vector<std::string> sequential(kClients), parallel(kClients);
   for (int c = 0; c < kClients; ++c) {
     const std::string name = "seq" + std::to_string(c);
-    CreateSession(stub_.get(), name, 100 + c);
+    ASSERT_TRUE(CreateTestSession(stub_.get(), name, 100 + c).ok());
     sequential[c] = SimulateX(stub_.get(), UniformRun(name, 3000, c));
   }
   std::vector<std::thread> threads;
@@ -65,7 +55,7 @@ TEST_F(ConcurrencyTest, EightParallelClientsMatchSequentialRuns) {
                                          grpc::InsecureChannelCredentials());
       auto stub = pb::Sorn::NewStub(channel);
       const std::string name = "par" + std::to_string(c);
-      CreateSession(stub.get(), name, 100 + c);
+      ASSERT_TRUE(CreateTestSession(stub.get(), name, 100 + c).ok());
       parallel[c] = SimulateX(stub.get(), UniformRun(name, 3000, c));
     });
   }
@@ -77,8 +67,8 @@ TEST_F(ConcurrencyTest, EightParallelClientsMatchSequentialRuns) {
 }
 
 TEST_F(ConcurrencyTest, SecondDriverIsRefusedAndCancellationIsPrompt) {
-  CreateSession(stub_.get(), "busy", 1);
-  CreateSession(stub_.get(), "other", 2);
+  ASSERT_TRUE(CreateTestSession(stub_.get(), "busy", 1).ok());
+  ASSERT_TRUE(CreateTestSession(stub_.get(), "other", 2).ok());
   grpc::ClientContext ctx;
   auto reader = stub_->Simulate(&ctx, UniformRun("busy", 1'000'000, 1));
   pb::RunResponse first;
@@ -132,7 +122,7 @@ TEST_F(ConcurrencyTest, SecondDriverIsRefusedAndCancellationIsPrompt) {
 }
 
 TEST_F(ConcurrencyTest, DeadlineStopsALongRun) {
-  CreateSession(stub_.get(), "late", 1);
+  ASSERT_TRUE(CreateTestSession(stub_.get(), "late", 1).ok());
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() +
                    std::chrono::milliseconds(300));

@@ -32,15 +32,6 @@ class DurabilityTest : public ::testing::Test {
   fs::path dir_;
 };
 
-void Create(pb::Sorn::Stub* stub, const std::string& name, uint64_t seed) {
-  grpc::ClientContext ctx;
-  pb::CreateSessionRequest req;
-  req.set_name(name);
-  req.set_seed(seed);
-  pb::SessionInfo info;
-  ASSERT_TRUE(stub->CreateSession(&ctx, req, &info).ok());
-}
-
 int64_t StepOf(pb::Sorn::Stub* stub, const std::string& name,
                grpc::Status* s = nullptr) {
   grpc::ClientContext ctx;
@@ -74,9 +65,9 @@ TEST_F(DurabilityTest, KillNineLosesNoAcknowledgedCall) {
     TestServer server(Flags(/*checkpoint=*/0));
     ASSERT_TRUE(server.ok());
     auto stub = server.NewStub();
-    Create(stub.get(), "kept", 5);
-    Create(stub.get(), "twin", 5);
-    Create(stub.get(), "gone", 6);
+    ASSERT_TRUE(CreateTestSession(stub.get(), "kept", 5).ok());
+    ASSERT_TRUE(CreateTestSession(stub.get(), "twin", 5).ok());
+    ASSERT_TRUE(CreateTestSession(stub.get(), "gone", 6).ok());
     SimulateX(stub.get(), UniformRun("kept", 300, 1));
     SimulateX(stub.get(), UniformRun("twin", 300, 1));
     grpc::ClientContext ctx;
@@ -112,7 +103,7 @@ TEST_F(DurabilityTest, LongStreamsAreCheckpointed) {
     TestServer server(Flags(/*checkpoint=*/1000));
     ASSERT_TRUE(server.ok());
     auto stub = server.NewStub();
-    Create(stub.get(), "long", 3);
+    ASSERT_TRUE(CreateTestSession(stub.get(), "long", 3).ok());
     std::atomic<int64_t> received{0};
     std::thread run = LongRun(server, "long", 6000, &received);
     server.Kill9();
@@ -130,8 +121,8 @@ TEST_F(DurabilityTest, CorruptFilesAreSkippedAndOthersLoad) {
   {
     TestServer server(Flags());
     auto stub = server.NewStub();
-    Create(stub.get(), "good", 1);
-    Create(stub.get(), "victim", 2);
+    ASSERT_TRUE(CreateTestSession(stub.get(), "good", 1).ok());
+    ASSERT_TRUE(CreateTestSession(stub.get(), "victim", 2).ok());
   }
   // Truncate one file, add garbage and a file from the future. Sessions
   // live in DIR/<tenant>/, here the local mode's tenant.
@@ -172,7 +163,7 @@ TEST_F(DurabilityTest, SigtermCancelsWithinGraceSavesAndExitsZero) {
     TestServer server(Flags(/*checkpoint=*/0));
     ASSERT_TRUE(server.ok());
     auto stub = server.NewStub();
-    Create(stub.get(), "busy", 4);
+    ASSERT_TRUE(CreateTestSession(stub.get(), "busy", 4).ok());
     std::atomic<int64_t> received{0};
     std::thread run = LongRun(server, "busy", 2000, &received);
     const auto start = std::chrono::steady_clock::now();

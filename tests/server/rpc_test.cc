@@ -26,12 +26,8 @@ class RpcTest : public ::testing::Test {
     stub_ = server_->NewStub();
   }
   pb::SessionInfo Create(const std::string& name, uint64_t seed = 1) {
-    grpc::ClientContext ctx;
-    pb::CreateSessionRequest req;
-    req.set_name(name);
-    req.set_seed(seed);
     pb::SessionInfo info;
-    grpc::Status s = stub_->CreateSession(&ctx, req, &info);
+    grpc::Status s = CreateTestSession(stub_.get(), name, seed, {}, &info);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return info;
   }

@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -164,6 +165,21 @@ inline std::vector<std::vector<uint8_t>> Unpack(const std::string& packed,
     }
   }
   return out;
+}
+
+// Creates session `name` from `seed` with default parameters, unless `edit`
+// changes the request; the call's status, and the session in *info if given.
+inline grpc::Status CreateTestSession(
+    v1::Sorn::Stub* stub, const std::string& name, uint64_t seed = 1,
+    const std::function<void(v1::CreateSessionRequest&)>& edit = {},
+    v1::SessionInfo* info = nullptr) {
+  grpc::ClientContext ctx;
+  v1::CreateSessionRequest req;
+  req.set_name(name);
+  req.set_seed(seed);
+  if (edit) edit(req);
+  v1::SessionInfo ignored;
+  return stub->CreateSession(&ctx, req, info != nullptr ? info : &ignored);
 }
 
 // The serialized state of a session, gathered from ExportState's chunks.
