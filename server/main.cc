@@ -80,6 +80,9 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA that client certificates must chain to (mutual TLS)");
 ABSL_FLAG(int, metrics_port, kDefaults.metrics_port,
           "Prometheus /metrics port on --host (0: a free one; -1: off)");
+ABSL_FLAG(std::string, replica_id, "",
+          "name of this replica, sent as x-sorn-replica metadata with every "
+          "response; empty: the host name");
 ABSL_FLAG(bool, log_rpcs, kDefaults.log_rpcs,
           "one JSON line per call on stderr");
 
@@ -160,6 +163,12 @@ int main(int argc, char** argv) {
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
   options.log_rpcs = absl::GetFlag(FLAGS_log_rpcs);
+  options.replica_id = absl::GetFlag(FLAGS_replica_id);
+  if (options.replica_id.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof(host) - 1);
+    options.replica_id = host;
+  }
 
   sorn::server::AccessTokens tokens;
   if (!options.auth_tokens.empty()) {
@@ -233,15 +242,15 @@ int main(int argc, char** argv) {
   if (tokens.local_mode()) {
     std::printf(
         "sorn-server listening on %s:%d (%s; single-user local mode: no "
-        "authentication, every call is tenant \"%s\")\n",
+        "authentication, every call is tenant \"%s\"; replica %s)\n",
         options.host.c_str(), port, security.c_str(),
-        sorn::server::kLocalTenant);
+        sorn::server::kLocalTenant, options.replica_id.c_str());
   } else {
     std::printf(
         "sorn-server listening on %s:%d (%s; bearer tokens of %d tenant(s) "
-        "from %s)\n",
+        "from %s; replica %s)\n",
         options.host.c_str(), port, security.c_str(), tokens.tenant_count(),
-        options.auth_tokens.c_str());
+        options.auth_tokens.c_str(), options.replica_id.c_str());
   }
   std::fflush(stdout);
   server->Wait();

@@ -58,6 +58,11 @@ struct ServerOptions {
   int metrics_port = -1;
   // One JSON line per call on stderr.
   bool log_rpcs = true;
+  // Name of this server among the replicas behind one address, sent with
+  // every response as `x-sorn-replica` initial metadata (and logged), so that
+  // a client or operator sees which replica holds a session; main sets the
+  // host name when the flag is empty (a StatefulSet pod's name).
+  std::string replica_id;
 };
 
 }  // namespace sorn::server

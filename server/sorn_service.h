@@ -22,6 +22,10 @@
 
 namespace sorn::server {
 
+// Initial metadata of every response: the replica that served the call
+// (ServerOptions::replica_id).
+inline constexpr char kReplicaMetadataKey[] = "x-sorn-replica";
+
 namespace pb = ::sorn::v1;
 
 // Thread-safe; one instance serves every call. Uses gRPC's synchronous API:
@@ -102,6 +106,11 @@ template <typename Body>
 grpc::Status SornService::Serve(grpc::ServerContext* context,
                                 const char* method, Kind kind, Body&& body) {
   const auto start = std::chrono::steady_clock::now();
+  // Before anything is written: initial metadata goes out with the first
+  // message (or the status).
+  if (!options_.replica_id.empty()) {
+    context->AddInitialMetadata(kReplicaMetadataKey, options_.replica_id);
+  }
   CallRecord call;
   call.method = method;
   call.peer = context->peer();

@@ -410,3 +410,52 @@ TEST_F(RpcTest, HealthAndReflectionAreServed) {
 
 }  // namespace
 }  // namespace sorn
+
+namespace sorn {
+namespace {
+
+// Every response names the replica that served it (x-sorn-replica initial
+// metadata), unary and streaming, errors included; a proxy's clients see
+// which replica holds a session.
+TEST(ReplicaTest, EveryResponseNamesTheReplica) {
+  TestServer server({"--replica_id=replica-7"});
+  ASSERT_TRUE(server.ok());
+  EXPECT_NE(server.banner().find("replica replica-7)"), std::string::npos);
+  auto stub = server.NewStub();
+  auto replica_of = [](const grpc::ClientContext& ctx) {
+    const auto& md = ctx.GetServerInitialMetadata();
+    auto it = md.find("x-sorn-replica");
+    return it == md.end() ? std::string("(none)")
+                          : std::string(it->second.data(), it->second.size());
+  };
+  {
+    grpc::ClientContext ctx;
+    v1::CreateSessionRequest req;
+    req.set_name("where");
+    req.mutable_params()->set_ne(50);
+    v1::SessionInfo info;
+    ASSERT_TRUE(stub->CreateSession(&ctx, req, &info).ok());
+    EXPECT_EQ(replica_of(ctx), "replica-7");
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::GetSessionRequest req;
+    req.set_name("nowhere");
+    v1::SessionInfo info;
+    EXPECT_EQ(stub->GetSession(&ctx, req, &info).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(replica_of(ctx), "replica-7");
+  }
+  {
+    grpc::ClientContext ctx;
+    auto reader = stub->Simulate(&ctx, UniformRun("where", 10, 1));
+    v1::RunResponse r;
+    while (reader->Read(&r)) {
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+    EXPECT_EQ(replica_of(ctx), "replica-7");
+  }
+}
+
+}  // namespace
+}  // namespace sorn

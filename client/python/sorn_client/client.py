@@ -8,6 +8,7 @@ import grpc
 import numpy as np
 
 from sorn_client import conversions
+from sorn_client.replica import ReplicaRecorder
 from sorn_client_pb import sorn_pb2 as pb
 from sorn_client_pb import sorn_pb2_grpc as pb_grpc
 
@@ -62,7 +63,14 @@ class Client:
                                                 options=options)
         else:
             self._channel = grpc.insecure_channel(self.address, options=options)
-        self.stub = pb_grpc.SornStub(self._channel)
+        # The replica (x-sorn-replica) that served this client's latest call;
+        # None before the first or when the server did not say.
+        self.last_replica = None
+        self.stub = pb_grpc.SornStub(grpc.intercept_channel(
+            self._channel, ReplicaRecorder(self._set_replica)))
+
+    def _set_replica(self, replica):
+        self.last_replica = replica
 
     def metadata(self, session=None):
         md = []
