@@ -26,6 +26,9 @@ PACKAGES=(
   # (clang and its runtimes); TLS certificates made by the tests (openssl);
   # a real Prometheus scraping the server in the tests.
   clang libclang-rt-14-dev openssl prometheus
+  # Deployment tests (tests/deploy): nginx as the Ingress in front of three
+  # replicas, and YAML for the compose file and Kubernetes manifests.
+  nginx-light python3-yaml
 )
 
 SUDO=""
