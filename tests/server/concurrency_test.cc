@@ -124,8 +124,9 @@ TEST_F(ConcurrencyTest, SecondDriverIsRefusedAndCancellationIsPrompt) {
 TEST_F(ConcurrencyTest, DeadlineStopsALongRun) {
   ASSERT_TRUE(CreateTestSession(stub_.get(), "late", 1).ok());
   grpc::ClientContext ctx;
+  // Long enough for the first messages even from a sanitized server.
   ctx.set_deadline(std::chrono::system_clock::now() +
-                   std::chrono::milliseconds(300));
+                   std::chrono::milliseconds(int(300 * TimeScale())));
   auto reader = stub_->Simulate(&ctx, UniformRun("late", 1'000'000, 1));
   pb::RunResponse r;
   int64_t steps = 0;

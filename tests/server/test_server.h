@@ -47,6 +47,9 @@ struct TestServerOptions {
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   // Host the channel dials (a TLS certificate names it).
   std::string host = "127.0.0.1";
+  // The program to start; empty: $SORN_SERVER, else the build's sorn-server.
+  // (bench/service_bench starts its echo server this way.)
+  std::string binary;
 };
 
 class TestServer {
@@ -69,7 +72,9 @@ class TestServer {
     // (tests/run_sanitizers.sh: the ThreadSanitizer one).
     const char* env_binary = std::getenv("SORN_SERVER");
     const std::string binary =
-        env_binary != nullptr && *env_binary ? env_binary : SORN_SERVER_PATH;
+        !options_.binary.empty()            ? options_.binary
+        : env_binary != nullptr && *env_binary ? env_binary
+                                               : SORN_SERVER_PATH;
     std::vector<std::string> args = {binary, "--port=0"};
     args.insert(args.end(), flags.begin(), flags.end());
     std::vector<char*> argv;
