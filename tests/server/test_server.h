@@ -71,10 +71,10 @@ class TestServer {
     // $SORN_SERVER runs these tests against another build of the server
     // (tests/run_sanitizers.sh: the ThreadSanitizer one).
     const char* env_binary = std::getenv("SORN_SERVER");
-    const std::string binary =
-        !options_.binary.empty()            ? options_.binary
-        : env_binary != nullptr && *env_binary ? env_binary
-                                               : SORN_SERVER_PATH;
+    const std::string binary = !options_.binary.empty() ? options_.binary
+                               : env_binary != nullptr && *env_binary
+                                   ? env_binary
+                                   : SORN_SERVER_PATH;
     std::vector<std::string> args = {binary, "--port=0"};
     args.insert(args.end(), flags.begin(), flags.end());
     std::vector<char*> argv;
