@@ -15,16 +15,6 @@ ActivityLog::ActivityLog(int ne, int ni, int64_t capacity)
       bytes_i_(PackedBytes(ni)),
       capacity_(capacity < 0 ? 0 : capacity) {}
 
-namespace {
-
-int64_t CountBits(const uint8_t* bytes, size_t n) {
-  int64_t count = 0;
-  for (size_t b = 0; b < n; ++b) count += __builtin_popcount(bytes[b]);
-  return count;
-}
-
-}  // namespace
-
 void ActivityLog::Append(const StepRecord& record) {
   if (capacity_ == 0) return;
   if (size_ < capacity_) {
