@@ -253,6 +253,9 @@ absl::Status SornService::RunStepStream(
   StepTimer timer(metrics_);
   int64_t taken = 0;
   int64_t saved_at = 0;
+  // One response, cleared per step: its fields keep their buffers, so a step
+  // allocates nothing.
+  pb::StepResponse response;
   absl::Status result = [&]() -> absl::Status {
     do {
       if (!request.session().empty() && request.session() != name) {
@@ -265,7 +268,7 @@ absl::Status SornService::RunStepStream(
       if (!phase.ok()) return phase.status();
       options.phase = *phase;
       options.noise = request.has_noise() ? request.noise() : true;
-      pb::StepResponse response;
+      response.Clear();
       absl::Status status = (*session)->WithState([&](Network& net,
                                                       ActivityLog& log) {
         const auto start = std::chrono::steady_clock::now();
