@@ -46,6 +46,7 @@ inline int64_t CountBits(const uint8_t* bytes, size_t n) {
     std::memcpy(&x, bytes + b, 8);
     count += count_word(x);
   }
+  if (b == n) return count;
   uint64_t rest = 0;
   std::memcpy(&rest, bytes + b, n - b);
   return count + count_word(rest);
