@@ -79,7 +79,8 @@ inline void UnpackAppend(const std::string& packed, int steps, int n,
 }
 
 // Parameters of the networks measured: defaults except ne (and, from
-// ne = 10,000, a sparse Wie with lambda_ie = 100, as core_bench).
+// ne = 10,000, a sparse Wie with lambda_ie = 100; core_bench and service_bench
+// share them).
 inline Params BenchParams(int ne) {
   Params params;
   params.ne = ne;

@@ -24,6 +24,7 @@
 #include <memory>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "core/network.h"
 #include "core/random.h"
@@ -37,23 +38,13 @@ int64_t ResidentKb() {
   return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-sorn::Params BenchParams(int ne) {
-  sorn::Params params;
-  params.ne = ne;
-  if (ne >= 10000) {
-    params.network_type_ie = sorn::NetworkType::kSparse;
-    params.lambda_ie = 100;
-  }
-  return params;
-}
-
 // The warmed-up network of each size, built on first use.
 const sorn::Network* WarmNetwork(int ne) {
   static auto* cache = new std::map<int, std::unique_ptr<sorn::Network>>();
   auto it = cache->find(ne);
   if (it != cache->end()) return it->second.get();
   absl::StatusOr<sorn::Network> net =
-      sorn::Network::Create(BenchParams(ne), 42);
+      sorn::Network::Create(sorn::bench::BenchParams(ne), 42);
   if (!net.ok()) return nullptr;
   sorn::Random inputs(7);
   std::vector<double> u(net->nu());
