@@ -37,6 +37,32 @@ absl::Status CheckShape(const SparseWeights& w) {
   return absl::OkStatus();
 }
 
+// Relative rounding errors of an inverse scale and of a running sum.
+double InverseError(double scale, double inverse) {
+  return std::abs(scale * inverse - 1.0);
+}
+double SumError(double sum, double exact) {
+  return std::abs(sum - exact) / (1.0 + exact);
+}
+
+// Makes the running sums and inverse scales canonical: values further off
+// than the engine's own drift become exact. Import and export both apply it,
+// with the same exact sums (same summation order), so a state that drifted
+// past the threshold (only reachable from a crafted import) is exported
+// exact, and export -> import -> export is the identity for every state.
+void ReplaceDrifted(const std::vector<double>& scale,
+                    const std::vector<double>& exact_sum,
+                    std::vector<double>* inverse, std::vector<double>* sum) {
+  for (size_t i = 0; i < scale.size(); ++i) {
+    if (InverseError(scale[i], (*inverse)[i]) > kInverseDrift) {
+      (*inverse)[i] = 1.0 / scale[i];
+    }
+    if (SumError((*sum)[i], exact_sum[i]) > kSumDrift) {
+      (*sum)[i] = exact_sum[i];
+    }
+  }
+}
+
 }  // namespace
 
 SparseWeights SynapseMatrixState::Weights() const {
@@ -80,7 +106,7 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
   m.column_count_.assign(cols, 0);
   m.column_dirty_.assign(cols, 0);
   m.dirty_list_.reserve(cols);
-  m.column_sum_.assign(cols, 0.0);
+  m.column_sum_ = state.column_sum;
   std::vector<double> exact_sum(cols, 0.0);
   for (size_t i = 0; i < cols; ++i) {
     const double scale = state.column_scale[i];
@@ -88,13 +114,11 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
       return absl::InvalidArgumentError(absl::StrFormat(
           "column_scale[%d] = %g must be in [2^-500, 2^500]", i, scale));
     }
-    const double inverse = state.column_inverse_scale[i];
-    const double error = std::abs(scale * inverse - 1.0);
-    if (!(error <= kInverseTolerance)) {
+    if (!(InverseError(scale, state.column_inverse_scale[i]) <=
+          kInverseTolerance)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "column_inverse_scale[", i, "] is not 1 / column_scale[", i, "]"));
     }
-    if (error > kInverseDrift) m.inverse_scale_[i] = 1.0 / scale;
   }
   int64_t slots = 0;
   for (int j = 0; j < w.rows; ++j) {
@@ -140,16 +164,15 @@ absl::StatusOr<SynapseMatrix> SynapseMatrix::FromState(
   }
   for (size_t i = 0; i < cols; ++i) {
     const double sum = state.column_sum[i];
-    const double error = std::abs(sum - exact_sum[i]) / (1.0 + exact_sum[i]);
-    if (!(error <= kSumTolerance)) {
+    if (!(SumError(sum, exact_sum[i]) <= kSumTolerance)) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "column_sum[%d] = %.17g but the column's weights sum to %.17g "
           "(%d synapses)",
           i, sum, exact_sum[i], m.column_count_[i]));
     }
-    m.column_sum_[i] = error > kSumDrift ? exact_sum[i] : sum;
     if (state.column_dirty[i]) m.MarkDirty(static_cast<int>(i));
   }
+  ReplaceDrifted(m.column_scale_, exact_sum, &m.inverse_scale_, &m.column_sum_);
   return m;
 }
 
@@ -162,10 +185,12 @@ SynapseMatrixState SynapseMatrix::ToState() const {
   w.row_start.push_back(0);
   w.post.reserve(nnz_);
   w.value.reserve(nnz_);
+  std::vector<double> exact_sum(column_scale_.size(), 0.0);
   for (int j = 0; j < rows(); ++j) {
     for (const Synapse& s : row(j)) {
       w.post.push_back(s.post);
       w.value.push_back(s.stored);
+      exact_sum[s.post] += s.stored * column_scale_[s.post];
     }
     w.row_start.push_back(w.nnz());
   }
@@ -173,6 +198,8 @@ SynapseMatrixState SynapseMatrix::ToState() const {
   state.column_inverse_scale = inverse_scale_;
   state.column_sum = column_sum_;
   state.column_dirty = column_dirty_;
+  ReplaceDrifted(state.column_scale, exact_sum, &state.column_inverse_scale,
+                 &state.column_sum);
   return state;
 }
 

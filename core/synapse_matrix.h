@@ -85,6 +85,9 @@ class SynapseMatrix {
   // engine's own exports keep their bits and continue bit for bit.
   static absl::StatusOr<SynapseMatrix> FromState(
       const SynapseMatrixState& state, bool forbid_diagonal);
+  // Exports with the same replacement as FromState, so that export ->
+  // import -> export is the identity even for a state whose drift a few
+  // steps carried past the threshold (only reachable from a crafted import).
   SynapseMatrixState ToState() const;
   SparseWeights Weights() const;
 
