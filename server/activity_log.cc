@@ -1,23 +1,29 @@
 #include "server/activity_log.h"
 
+#include <algorithm>
+
 #include "server/packed_bits.h"
 
 namespace sorn::server {
 
-int64_t ActivityLog::MemoryBytes(int ne, int ni, int64_t capacity) {
-  return 2 * capacity * int64_t(2 * PackedBytes(ne) + PackedBytes(ni));
+int64_t ActivityLog::MemoryBytes(int ne, int ni, int nu, int64_t capacity) {
+  return 2 * capacity *
+         int64_t(2 * PackedBytes(ne) + PackedBytes(ni) + nu * sizeof(double));
 }
 
-ActivityLog::ActivityLog(int ne, int ni, int64_t capacity)
+ActivityLog::ActivityLog(int ne, int ni, int nu, int64_t capacity)
     : ne_(ne),
       ni_(ni),
+      nu_(nu),
       bytes_e_(PackedBytes(ne)),
       bytes_i_(PackedBytes(ni)),
       capacity_(capacity < 0 ? 0 : capacity) {}
 
-void ActivityLog::Append(const StepRecord& record) {
+void ActivityLog::Append(const StepRecord& record,
+                         std::span<const double> input) {
   if (capacity_ == 0) return;
   if (size_ < capacity_) {
+    inputs_.resize(inputs_.size() + nu_);
     x_.resize(x_.size() + bytes_e_);
     r_.resize(r_.size() + bytes_e_);
     y_.resize(y_.size() + bytes_i_);
@@ -27,6 +33,7 @@ void ActivityLog::Append(const StepRecord& record) {
     spikes_r_ -= CountBits(&r_[next_ * bytes_e_], bytes_e_);
     spikes_y_ -= CountBits(&y_[next_ * bytes_i_], bytes_i_);
   }
+  std::copy_n(input.data(), nu_, inputs_.data() + next_ * nu_);
   PackBits(record.x.data(), ne_, &x_[next_ * bytes_e_]);
   PackBits(record.r.data(), ne_, &r_[next_ * bytes_e_]);
   PackBits(record.y.data(), ni_, &y_[next_ * bytes_i_]);
@@ -47,23 +54,43 @@ int ActivityLog::Neurons(Population p) const {
   return p == Population::kInhibitory ? ni_ : ne_;
 }
 
-SpikeTrain ActivityLog::Train(Population population, int64_t last_steps) const {
-  const int64_t steps =
-      (last_steps <= 0 || last_steps > size_) ? size_ : last_steps;
+int64_t ActivityLog::Covered(int64_t last_steps, int64_t skip_last) const {
+  const int64_t available = skip_last >= size_ ? 0 : size_ - skip_last;
+  return (last_steps <= 0 || last_steps > available) ? available : last_steps;
+}
+
+int64_t ActivityLog::FirstSlot(int64_t steps, int64_t skip_last) const {
+  // The oldest wanted step sits steps + skip_last slots before next_ (while
+  // the buffer is still filling, next_ == size_).
+  if (capacity_ == 0) return 0;
+  return ((next_ - steps - skip_last) % capacity_ + capacity_) % capacity_;
+}
+
+SpikeTrain ActivityLog::Train(Population population, int64_t last_steps,
+                              int64_t skip_last) const {
+  const int64_t steps = Covered(last_steps, skip_last);
   const int n = Neurons(population);
   const size_t bytes = PackedBytes(n);
   const std::vector<uint8_t>& buffer = Buffer(population);
   SpikeTrain train(static_cast<int>(steps), n);
-  // The oldest wanted step sits `steps` slots before next_ (while the buffer
-  // is still filling, next_ == size_).
-  int64_t slot = capacity_ == 0
-                     ? 0
-                     : ((next_ - steps) % capacity_ + capacity_) % capacity_;
+  int64_t slot = FirstSlot(steps, skip_last);
   for (int64_t t = 0; t < steps; ++t) {
     UnpackBits(&buffer[slot * bytes], n, &train.spikes[size_t(t) * n]);
     slot = (slot + 1) % capacity_;
   }
   return train;
+}
+
+std::vector<double> ActivityLog::Inputs(int64_t last_steps,
+                                        int64_t skip_last) const {
+  const int64_t steps = Covered(last_steps, skip_last);
+  std::vector<double> inputs(size_t(steps) * nu_);
+  int64_t slot = FirstSlot(steps, skip_last);
+  for (int64_t t = 0; t < steps; ++t) {
+    std::copy_n(inputs_.data() + slot * nu_, nu_, inputs.data() + t * nu_);
+    slot = (slot + 1) % capacity_;
+  }
+  return inputs;
 }
 
 double ActivityLog::MeanRate(Population population) const {

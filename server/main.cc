@@ -56,6 +56,9 @@ ABSL_FLAG(int, max_message_bytes, kDefaults.max_message_bytes,
           "largest request message accepted");
 ABSL_FLAG(int64_t, max_state_bytes, kDefaults.max_state_bytes,
           "largest state ImportState accepts");
+ABSL_FLAG(int64_t, max_readout_bytes, kDefaults.max_readout_bytes,
+          "largest FitReadout, in bytes of features, targets and normal "
+          "equations held at once");
 ABSL_FLAG(std::string, data_dir, kDefaults.data_dir,
           "directory where sessions survive restarts (empty: memory only)");
 ABSL_FLAG(int64_t, checkpoint_every_steps, kDefaults.checkpoint_every_steps,
@@ -152,6 +155,7 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_record_buffer_steps);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.max_state_bytes = absl::GetFlag(FLAGS_max_state_bytes);
+  options.max_readout_bytes = absl::GetFlag(FLAGS_max_readout_bytes);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.checkpoint_every_steps = absl::GetFlag(FLAGS_checkpoint_every_steps);
   options.grace_period_seconds = absl::GetFlag(FLAGS_grace_period);

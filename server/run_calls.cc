@@ -7,6 +7,7 @@
 #include "server/input_source.h"
 #include "server/packed_bits.h"
 #include "server/proto_convert.h"
+#include "server/readout_set.h"
 #include "server/sorn_service.h"
 #include "server/status_convert.h"
 
@@ -71,6 +72,44 @@ void AppendStep(const Selection& select, const StepRecord& record, int index,
   }
 }
 
+using Readouts = std::vector<const NamedReadout*>;
+
+// The requested readouts; they stay valid while the caller drives the
+// session (fitting and deleting readouts need the driver).
+absl::StatusOr<Readouts> SelectReadouts(
+    Session& session,
+    const google::protobuf::RepeatedPtrField<std::string>& names) {
+  return session.WithState(
+      [&](const Network&, const ActivityLog&, const ReadoutSet& readouts) {
+        return readouts.Select(
+            std::vector<std::string>(names.begin(), names.end()));
+      });
+}
+
+// Starts a response's readout outputs, in the order they were requested.
+template <typename Response>
+void StartReadouts(const google::protobuf::RepeatedPtrField<std::string>& names,
+                   Response* response) {
+  for (const std::string& name : names)
+    response->add_readouts()->set_name(name);
+}
+
+// Appends one step's scores (and class) of every selected readout.
+template <typename Response>
+void AppendReadouts(const Readouts& readouts, const StepRecord& record,
+                    std::span<const double> input, Response* response) {
+  for (size_t i = 0; i < readouts.size(); ++i) {
+    pb::ReadoutOutput* out = response->mutable_readouts(int(i));
+    const int outputs = readouts[i]->readout.outputs();
+    google::protobuf::RepeatedField<double>* scores = out->mutable_scores();
+    const int at = scores->size();
+    scores->Resize(at + outputs, 0.0);
+    const int32_t best = ReadoutSet::Score(*readouts[i], record, input,
+                                           scores->mutable_data() + at);
+    if (readouts[i]->readout.classifier()) out->add_classes(best);
+  }
+}
+
 }  // namespace
 
 grpc::Status SornService::Simulate(
@@ -129,8 +168,12 @@ absl::Status SornService::Run(grpc::ServerContext* context,
   if (!select.ok()) return select.status();
   absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
   if (!driver.ok()) return driver.status();
-  const int nu = (*session)->WithState(
-      [](const Network& net, const ActivityLog&) { return net.nu(); });
+  const int nu =
+      (*session)->WithState([](const Network& net, const ActivityLog&,
+                               const ReadoutSet&) { return net.nu(); });
+  absl::StatusOr<Readouts> readouts =
+      SelectReadouts(**session, request.readouts());
+  if (!readouts.ok()) return readouts.status();
   absl::StatusOr<InputSource> inputs = InputSource::Create(request, nu);
   if (!inputs.ok()) return inputs.status();
 
@@ -150,9 +193,10 @@ absl::Status SornService::Run(grpc::ServerContext* context,
       pb::RunResponse response;
       const int batch =
           static_cast<int>(std::min<int64_t>(per_message, steps - done));
-      absl::Status status =
-          (*session)->WithState([&](Network& net, ActivityLog& log) {
+      absl::Status status = (*session)->WithState(
+          [&](Network& net, ActivityLog& log, ReadoutSet&) {
             const FreezeSet session_frozen = net.frozen();
+            StartReadouts(request.readouts(), &response);
             net.set_frozen(FreezeSet::FromBits(session_frozen.bits() |
                                                call_frozen->bits()));
             response.set_first_step(net.step_count());
@@ -173,8 +217,9 @@ absl::Status SornService::Run(grpc::ServerContext* context,
                                 std::chrono::steady_clock::now() - start)
                                 .count());
               if (!s.ok()) break;
-              log.Append(record);
+              log.Append(record, input);
               AppendStep(*select, record, k, &response);
+              AppendReadouts(*readouts, record, input, &response);
               if (select->counts) {
                 response.add_ee_conn(record.ee_conn);
                 response.add_ei_conn(record.ei_conn);
@@ -244,6 +289,12 @@ absl::Status SornService::RunStepStream(
   if (!select.ok()) return select.status();
   absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
   if (!driver.ok()) return driver.status();
+  absl::StatusOr<Readouts> readouts =
+      SelectReadouts(**session, request.readouts());
+  if (!readouts.ok()) return readouts.status();
+  // Kept from the first request, which later ones overwrite.
+  const google::protobuf::RepeatedPtrField<std::string> readout_names =
+      request.readouts();
   const std::string& name = (*session)->name();
   StepRecord record;
   StepOptions options;
@@ -269,21 +320,23 @@ absl::Status SornService::RunStepStream(
       options.phase = *phase;
       options.noise = request.has_noise() ? request.noise() : true;
       response.Clear();
-      absl::Status status = (*session)->WithState([&](Network& net,
-                                                      ActivityLog& log) {
-        const auto start = std::chrono::steady_clock::now();
-        RETURN_IF_ERROR(net.Step(std::span<const double>(request.input().data(),
-                                                         request.input_size()),
-                                 options, &record));
-        timer.Observe(std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - start)
-                          .count());
-        log.Append(record);
-        response.set_step(net.step_count());
-        return absl::OkStatus();
-      });
+      const std::span<const double> input(request.input().data(),
+                                          request.input_size());
+      absl::Status status = (*session)->WithState(
+          [&](Network& net, ActivityLog& log, ReadoutSet&) {
+            const auto start = std::chrono::steady_clock::now();
+            RETURN_IF_ERROR(net.Step(input, options, &record));
+            timer.Observe(std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - start)
+                              .count());
+            log.Append(record, input);
+            response.set_step(net.step_count());
+            return absl::OkStatus();
+          });
       RETURN_IF_ERROR(status);
       AppendStep(*select, record, 0, &response);
+      StartReadouts(readout_names, &response);
+      AppendReadouts(*readouts, record, input, &response);
       if (select->counts) {
         response.set_ee_conn(record.ee_conn);
         response.set_ei_conn(record.ei_conn);

@@ -28,6 +28,10 @@ struct ServerOptions {
   int max_message_bytes = 64 << 20;
   // Largest serialized state ImportState accepts, over all its chunks.
   int64_t max_state_bytes = int64_t{2} << 30;
+  // Largest FitReadout: the bytes its features, targets and normal
+  // equations take at once (ReadoutSet::FitBytes). 1 GiB fits ne = 1,000
+  // over 100,000 steps, or ne = 10,000 over 10,000.
+  int64_t max_readout_bytes = int64_t{1} << 30;
   // Directory where sessions are kept across restarts; empty: in memory only.
   std::string data_dir;
   // During a Simulate, Train or Step call, the session is also written every

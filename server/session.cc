@@ -7,15 +7,16 @@
 namespace sorn::server {
 
 Session::Session(std::string tenant, std::string name, uint64_t seed,
-                 Network network, int64_t record_buffer_steps,
-                 int64_t memory_bytes)
+                 Network network, ReadoutSet readouts,
+                 int64_t record_buffer_steps, int64_t memory_bytes)
     : tenant_(std::move(tenant)),
       name_(std::move(name)),
       seed_(seed),
       memory_bytes_(memory_bytes),
       neurons_(int64_t{network.ne()} + network.ni()),
       network_(std::move(network)),
-      log_(network_.ne(), network_.ni(), record_buffer_steps) {}
+      log_(network_.ne(), network_.ni(), network_.nu(), record_buffer_steps),
+      readouts_(std::move(readouts)) {}
 
 absl::StatusOr<Session::Driver> Session::TryDrive() {
   bool expected = false;

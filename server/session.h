@@ -1,5 +1,5 @@
-// Session: one named network on the server, its recorded activity, and the
-// rule that one call at a time drives it.
+// Session: one named network on the server, its recorded activity, its
+// readouts, and the rule that one call at a time drives it.
 #ifndef SORN_SERVER_SESSION_H_
 #define SORN_SERVER_SESSION_H_
 
@@ -12,6 +12,7 @@
 #include "core/network.h"
 #include "server/activity_log.h"
 #include "server/mutex.h"
+#include "server/readout_set.h"
 
 namespace sorn::server {
 
@@ -19,15 +20,17 @@ namespace sorn::server {
 // alive even if it is deleted meanwhile). Thread-safe.
 //
 // Two locks: `driving_` makes one call the session's driver (Simulate, Train,
-// Step, Freeze, replacement); others get FAILED_PRECONDITION at once. `mu_`
-// guards the network and log for single steps or batches, so readers
+// Step, Freeze, FitReadout, DeleteReadout, replacement); others get
+// FAILED_PRECONDITION at once. `mu_` guards the network, log and readouts
+// for single steps or batches, so readers
 // (GetSession, GetStatistics, ExportState, ForkSession) see a consistent state
 // between two batches of a running driver instead of failing.
 class Session {
  public:
   // `memory_bytes`: what the store reserved for it (SessionBytes).
   Session(std::string tenant, std::string name, uint64_t seed, Network network,
-          int64_t record_buffer_steps, int64_t memory_bytes);
+          ReadoutSet readouts, int64_t record_buffer_steps,
+          int64_t memory_bytes);
 
   const std::string& tenant() const { return tenant_; }
   const std::string& name() const { return name_; }
@@ -54,17 +57,18 @@ class Session {
   // FAILED_PRECONDITION if another call drives the session.
   absl::StatusOr<Driver> TryDrive();
 
-  // Runs `fn(network, log)` under the state lock.
+  // Runs `fn(network, log, readouts)` under the state lock.
   template <typename Fn>
   auto WithState(Fn fn) {
     MutexLock lock(&mu_);
-    return fn(network_, log_);
+    return fn(network_, log_, readouts_);
   }
   template <typename Fn>
   auto WithState(Fn fn) const {
     MutexLock lock(&mu_);
     return fn(static_cast<const Network&>(network_),
-              static_cast<const ActivityLog&>(log_));
+              static_cast<const ActivityLog&>(log_),
+              static_cast<const ReadoutSet&>(readouts_));
   }
 
  private:
@@ -77,6 +81,7 @@ class Session {
   mutable Mutex mu_;
   Network network_ ABSL_GUARDED_BY(mu_);
   ActivityLog log_ ABSL_GUARDED_BY(mu_);
+  ReadoutSet readouts_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sorn::server

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "server/proto_convert.h"
+#include "server/readout_convert.h"
 #include "server/sorn_service.h"
 
 namespace sorn::server {
@@ -12,7 +13,8 @@ void DescribeSession(const Session& session, pb::SessionInfo* info) {
   info->set_tenant(session.tenant());
   info->set_seed(session.seed());
   info->set_memory_bytes(session.memory_bytes());
-  session.WithState([&](const Network& net, const ActivityLog& log) {
+  session.WithState([&](const Network& net, const ActivityLog& log,
+                        const ReadoutSet& readouts) {
     ParamsToProto(net.params(), info->mutable_params());
     info->set_ne(net.ne());
     info->set_ni(net.ni());
@@ -26,6 +28,9 @@ void DescribeSession(const Session& session, pb::SessionInfo* info) {
     info->set_record_buffer_steps(log.capacity());
     info->set_rate_x(log.MeanRate(Population::kExcitatory));
     info->set_rate_y(log.MeanRate(Population::kInhibitory));
+    for (const auto& [name, readout] : readouts.readouts()) {
+      ReadoutInfoToProto(name, readout, ShapeOf(net), info->add_readouts());
+    }
   });
 }
 
@@ -109,7 +114,7 @@ grpc::Status SornService::Freeze(grpc::ServerContext* context,
         if (!remove.ok()) return remove.status();
         absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
         if (!driver.ok()) return driver.status();
-        (*session)->WithState([&](Network& net, ActivityLog&) {
+        (*session)->WithState([&](Network& net, ActivityLog&, ReadoutSet&) {
           const uint8_t bits =
               (net.frozen().bits() | add->bits()) & ~remove->bits();
           net.set_frozen(FreezeSet::FromBits(bits));
@@ -132,13 +137,16 @@ grpc::Status SornService::ForkSession(grpc::ServerContext* context,
         if (!source.ok()) return source.status();
         // Refuse before copying a network that would not fit.
         const auto [params, capacity] = (*source)->WithState(
-            [](const Network& net, const ActivityLog& log) {
+            [](const Network& net, const ActivityLog& log, const ReadoutSet&) {
               return std::pair{net.params(), log.capacity()};
             });
         RETURN_IF_ERROR(
             store_->CheckCapacity(caller, request->name(), params, capacity));
-        Network copy = (*source)->WithState(
-            [](const Network& net, const ActivityLog&) { return net; });
+        auto [copy, readouts] =
+            (*source)->WithState([](const Network& net, const ActivityLog&,
+                                    const ReadoutSet& readouts) {
+              return std::pair{net, readouts};
+            });
         uint64_t seed = (*source)->seed();
         if (request->has_reseed()) {
           NetworkState state = copy.ExportState();
@@ -148,9 +156,10 @@ grpc::Status SornService::ForkSession(grpc::ServerContext* context,
           copy = *std::move(reseeded);
           seed = request->reseed();
         }
-        absl::StatusOr<std::shared_ptr<Session>> fork = store_->Add(
-            caller, request->name(), std::move(copy), seed, capacity,
-            /*replace=*/false);
+        absl::StatusOr<std::shared_ptr<Session>> fork =
+            store_->Add(caller, request->name(), std::move(copy),
+                        std::move(readouts), seed, capacity,
+                        /*replace=*/false);
         if (!fork.ok()) return fork.status();
         RETURN_IF_ERROR(store_->Persist(**fork));
         DescribeSession(**fork, info);

@@ -60,7 +60,7 @@ absl::StatusOr<sorn::v1::StoredSession> Parse(const std::string& bytes) {
     return absl::DataLossError("not a sorn-server session file");
   }
   const uint32_t version = uint32_t(GetLe(bytes, 8, 4));
-  if (version != kSessionFileVersion) {
+  if (version < kOldestSessionFileVersion || version > kSessionFileVersion) {
     return absl::DataLossError(
         absl::StrCat("unsupported format version ", version));
   }

@@ -16,7 +16,10 @@
 
 namespace sorn::server {
 
-inline constexpr uint32_t kSessionFileVersion = 1;
+// Version 2 added readouts to the state (an older server refuses such files
+// instead of dropping the readouts); version 1 files are still read.
+inline constexpr uint32_t kSessionFileVersion = 2;
+inline constexpr uint32_t kOldestSessionFileVersion = 1;
 
 // Thread-safe for different names; one writer per name at a time.
 class SessionFiles {

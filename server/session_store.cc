@@ -7,6 +7,7 @@
 #include "core/memory_estimate.h"
 #include "core/status_macros.h"
 #include "server/proto_convert.h"
+#include "server/readout_convert.h"
 #include "server/session_name.h"
 
 namespace sorn::server {
@@ -27,7 +28,8 @@ absl::Status NoSuchSession(const std::string& name) {
 
 int64_t SessionStore::SessionBytes(const Params& params, int64_t record_steps) {
   return EstimateNetworkBytes(params) +
-         ActivityLog::MemoryBytes(params.ne, params.ni(), record_steps);
+         ActivityLog::MemoryBytes(params.ne, params.ni(), params.nu,
+                                  record_steps);
 }
 
 absl::Status SessionStore::CheckParams(const Params& params) const {
@@ -147,8 +149,9 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
     Release(caller.tenant, claim);
     return network.ok() ? SessionExists(name) : network.status();
   }
-  auto session = std::make_shared<Session>(
-      caller.tenant, name, used_seed, *std::move(network), *steps, claim.bytes);
+  auto session = std::make_shared<Session>(caller.tenant, name, used_seed,
+                                           *std::move(network), ReadoutSet(),
+                                           *steps, claim.bytes);
   sessions_[key] = session;
   metrics_->SessionAdded(caller.tenant);
   return session;
@@ -156,7 +159,8 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Add(
     const Caller& caller, const std::string& name, Network network,
-    uint64_t seed, std::optional<int64_t> record_steps, bool replace) {
+    ReadoutSet readouts, uint64_t seed, std::optional<int64_t> record_steps,
+    bool replace) {
   RETURN_IF_ERROR(ValidateSessionName(name));
   RETURN_IF_ERROR(CheckParams(network.params()));
   absl::StatusOr<int64_t> steps = RecordSteps(record_steps);
@@ -178,8 +182,9 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Add(
     metrics_->SessionRemoved(caller.tenant);
   }
   Reserve(caller.tenant, claim);
-  auto session = std::make_shared<Session>(
-      caller.tenant, name, seed, std::move(network), *steps, claim.bytes);
+  auto session =
+      std::make_shared<Session>(caller.tenant, name, seed, std::move(network),
+                                std::move(readouts), *steps, claim.bytes);
   sessions_[key] = session;
   metrics_->SessionAdded(caller.tenant);
   return session;
@@ -227,9 +232,12 @@ absl::Status SessionStore::Persist(const Session& session) {
   stored.set_tenant(session.tenant());
   stored.set_name(session.name());
   stored.set_seed(session.seed());
-  session.WithState([&](const Network& net, const ActivityLog& log) {
+  session.WithState([&](const Network& net, const ActivityLog& log,
+                        const ReadoutSet& readouts) {
     stored.set_record_buffer_steps(log.capacity());
     NetworkStateToProto(net.ExportState(), stored.mutable_state());
+    ReadoutSetToProto(readouts, ShapeOf(net),
+                      stored.mutable_state()->mutable_readouts());
   });
   absl::Status s = files_->Save(stored);
   metrics_->RecordCheckpoint(
@@ -258,11 +266,16 @@ int SessionStore::LoadFromDisk(
     absl::StatusOr<Network> network =
         state.ok() ? Network::FromState(*state)
                    : absl::StatusOr<Network>(state.status());
-    absl::StatusOr<std::shared_ptr<Session>> session =
+    absl::StatusOr<ReadoutSet> readouts =
         network.ok()
-            ? Add(owner, stored.name(), *std::move(network), stored.seed(),
+            ? ReadoutSetFromProto(stored.state().readouts(), ShapeOf(*network))
+            : absl::StatusOr<ReadoutSet>(network.status());
+    absl::StatusOr<std::shared_ptr<Session>> session =
+        readouts.ok()
+            ? Add(owner, stored.name(), *std::move(network),
+                  *std::move(readouts), stored.seed(),
                   stored.record_buffer_steps(), /*replace=*/false)
-            : absl::StatusOr<std::shared_ptr<Session>>(network.status());
+            : absl::StatusOr<std::shared_ptr<Session>>(readouts.status());
     if (!session.ok()) {
       report(absl::StrCat("skipped ",
                           files_->PathOf(stored.tenant(), stored.name()), ": ",

@@ -45,12 +45,14 @@ class SessionStore {
   absl::StatusOr<std::shared_ptr<Session>> Create(
       const Caller& caller, const std::string& name, const Params& params,
       std::optional<uint64_t> seed, std::optional<int64_t> record_steps);
-  // Adds an existing network (import, fork) to the caller's tenant. With
+  // Adds an existing network and its readouts (import, fork) to the
+  // caller's tenant. With
   // `replace`, a session of the same name is replaced unless a call drives
   // it (FAILED_PRECONDITION).
   absl::StatusOr<std::shared_ptr<Session>> Add(
       const Caller& caller, const std::string& name, Network network,
-      uint64_t seed, std::optional<int64_t> record_steps, bool replace);
+      ReadoutSet readouts, uint64_t seed, std::optional<int64_t> record_steps,
+      bool replace);
   // The caller's tenant's session: NOT_FOUND (also for another tenant's),
   // or INVALID_ARGUMENT for a malformed name.
   absl::StatusOr<std::shared_ptr<Session>> Get(const Caller& caller,

@@ -68,6 +68,11 @@ class SornService final : public pb::Sorn::Service {
   grpc::Status ImportState(grpc::ServerContext*,
                            grpc::ServerReader<pb::ImportStateRequest>*,
                            pb::SessionInfo*) override;
+  grpc::Status FitReadout(grpc::ServerContext*, const pb::FitReadoutRequest*,
+                          pb::FitReadoutResponse*) override;
+  grpc::Status DeleteReadout(grpc::ServerContext*,
+                             const pb::DeleteReadoutRequest*,
+                             pb::SessionInfo*) override;
 
  private:
   enum class Kind { kUnary, kStream };

@@ -6,6 +6,7 @@
 #include "core/reference_state.h"
 #include "core/status_macros.h"
 #include "server/proto_convert.h"
+#include "server/readout_convert.h"
 #include "server/session_name.h"
 #include "server/sorn_service.h"
 #include "server/status_convert.h"
@@ -27,12 +28,12 @@ grpc::Status SornService::ExportState(
         absl::StatusOr<std::shared_ptr<Session>> session =
             store_->Get(caller, request->session());
         if (!session.ok()) return session.status();
-        const NetworkState state =
-            (*session)->WithState([](const Network& net, const ActivityLog&) {
-              return net.ExportState();
-            });
         pb::NetworkState proto;
-        NetworkStateToProto(state, &proto);
+        (*session)->WithState([&](const Network& net, const ActivityLog&,
+                                  const ReadoutSet& readouts) {
+          NetworkStateToProto(net.ExportState(), &proto);
+          ReadoutSetToProto(readouts, ShapeOf(net), proto.mutable_readouts());
+        });
         const std::string bytes = proto.SerializeAsString();
         size_t offset = 0;
         do {
@@ -91,6 +92,8 @@ absl::Status SornService::Import(
     bytes += message.data();
   }
   absl::StatusOr<NetworkState> state;
+  // NATIVE states carry their readouts.
+  google::protobuf::RepeatedPtrField<pb::ReadoutState> readout_protos;
   uint64_t seed = header.has_seed() ? header.seed() : 0;
   if (header.format() == pb::ImportStateRequest::Header::REFERENCE) {
     pb::ReferenceState proto;
@@ -114,6 +117,7 @@ absl::Status SornService::Import(
           "data is not a serialized NetworkState");
     }
     state = NetworkStateFromProto(proto);
+    readout_protos.Swap(proto.mutable_readouts());
   } else {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown state format ", int(header.format())));
@@ -127,9 +131,12 @@ absl::Status SornService::Import(
                                         record_steps));
   absl::StatusOr<Network> network = Network::FromState(*state);
   if (!network.ok()) return network.status();
+  absl::StatusOr<ReadoutSet> readouts =
+      ReadoutSetFromProto(readout_protos, ShapeOf(*network));
+  if (!readouts.ok()) return readouts.status();
   absl::StatusOr<std::shared_ptr<Session>> session =
-      store_->Add(caller, header.name(), *std::move(network), seed,
-                  record_steps, header.replace());
+      store_->Add(caller, header.name(), *std::move(network),
+                  *std::move(readouts), seed, record_steps, header.replace());
   if (!session.ok()) return session.status();
   RETURN_IF_ERROR(store_->Persist(**session));
   DescribeSession(**session, info);

@@ -3,26 +3,12 @@
 // Statistics.undefined; only bad arguments fail the call.
 #include "absl/strings/str_cat.h"
 #include "core/statistics.h"
+#include "server/readout_convert.h"
 #include "server/sorn_service.h"
 #include "server/status_convert.h"
 
 namespace sorn::server {
 namespace {
-
-absl::StatusOr<Population> PopulationFromProto(pb::Population p) {
-  switch (p) {
-    case pb::POPULATION_UNSPECIFIED:
-    case pb::EXCITATORY:
-      return Population::kExcitatory;
-    case pb::INHIBITORY:
-      return Population::kInhibitory;
-    case pb::RECURRENT:
-      return Population::kRecurrent;
-    default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown population ", int(p)));
-  }
-}
 
 // Sets `field` from `value`, or records why it is undefined.
 template <typename T, typename Setter>
@@ -103,24 +89,25 @@ absl::Status Compute(const pb::GetStatisticsRequest& request,
 grpc::Status SornService::GetStatistics(grpc::ServerContext* context,
                                         const pb::GetStatisticsRequest* request,
                                         pb::Statistics* out) {
-  return Serve(context, "GetStatistics", Kind::kUnary,
-               [&](const Caller& caller, CallRecord& call) -> absl::Status {
-                 call.session = request->session();
-                 absl::StatusOr<std::shared_ptr<Session>> session =
-                     store_->Get(caller, request->session());
-                 if (!session.ok()) return session.status();
-                 absl::StatusOr<Population> population =
-                     PopulationFromProto(request->population());
-                 if (!population.ok()) return population.status();
-                 if (request->last_steps() < 0) {
-                   return absl::InvalidArgumentError("last_steps must be >= 0");
-                 }
-                 const SpikeTrain train = (*session)->WithState(
-                     [&](const Network&, const ActivityLog& log) {
-                       return log.Train(*population, request->last_steps());
-                     });
-                 return Compute(*request, train, out);
-               });
+  return Serve(
+      context, "GetStatistics", Kind::kUnary,
+      [&](const Caller& caller, CallRecord& call) -> absl::Status {
+        call.session = request->session();
+        absl::StatusOr<std::shared_ptr<Session>> session =
+            store_->Get(caller, request->session());
+        if (!session.ok()) return session.status();
+        absl::StatusOr<Population> population =
+            PopulationFromProto(request->population());
+        if (!population.ok()) return population.status();
+        if (request->last_steps() < 0) {
+          return absl::InvalidArgumentError("last_steps must be >= 0");
+        }
+        const SpikeTrain train = (*session)->WithState(
+            [&](const Network&, const ActivityLog& log, const ReadoutSet&) {
+              return log.Train(*population, request->last_steps());
+            });
+        return Compute(*request, train, out);
+      });
 }
 
 }  // namespace sorn::server

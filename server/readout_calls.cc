@@ -1,0 +1,102 @@
+// SornService: the readout calls (FitReadout, DeleteReadout). Both drive the
+// session, so a readout never changes under a Simulate, Train or Step that
+// evaluates it.
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
+#include "server/readout_convert.h"
+#include "server/session_name.h"
+#include "server/sorn_service.h"
+
+namespace sorn::server {
+namespace {
+
+// ReadoutOptions' default: enough to keep never-firing neurons from making
+// the normal equations singular, too small to bias a fit noticeably.
+constexpr double kDefaultRegularization = 1e-6;
+
+absl::Status ValidateReadoutName(const std::string& name) {
+  absl::Status s = ValidateSessionName(name);
+  if (s.ok()) return s;
+  return absl::InvalidArgumentError(
+      absl::StrCat("readout name: ", s.message()));
+}
+
+}  // namespace
+
+grpc::Status SornService::FitReadout(grpc::ServerContext* context,
+                                     const pb::FitReadoutRequest* request,
+                                     pb::FitReadoutResponse* response) {
+  return Serve(
+      context, "FitReadout", Kind::kUnary,
+      [&](const Caller& caller, CallRecord& call) -> absl::Status {
+        call.session = request->session();
+        absl::StatusOr<std::shared_ptr<Session>> session =
+            store_->Get(caller, request->session());
+        if (!session.ok()) return session.status();
+        RETURN_IF_ERROR(ValidateReadoutName(request->readout()));
+        absl::StatusOr<ReadoutFeatures> features =
+            ReadoutFeaturesFromProto(request->features());
+        if (!features.ok()) return features.status();
+        absl::StatusOr<ReadoutTargets> targets =
+            ReadoutTargetsFromProto(*request);
+        if (!targets.ok()) return targets.status();
+        const double lambda = request->has_regularization()
+                                  ? request->regularization()
+                                  : kDefaultRegularization;
+        absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
+        if (!driver.ok()) return driver.status();
+        RETURN_IF_ERROR((*session)->WithState(
+            [&](const Network& net, const ActivityLog& log,
+                ReadoutSet& readouts) -> absl::Status {
+              const ReadoutShape shape = ShapeOf(net);
+              const int64_t bytes = ReadoutSet::FitBytes(
+                  targets->rows(), ReadoutSet::FeatureCount(*features, shape),
+                  targets->outputs());
+              if (bytes > options_.max_readout_bytes) {
+                return absl::ResourceExhaustedError(absl::StrCat(
+                    "this fit needs ", bytes, " bytes; the server's limit is ",
+                    options_.max_readout_bytes,
+                    " (--max_readout_bytes): fit on fewer steps"));
+              }
+              absl::StatusOr<const NamedReadout*> fitted = readouts.Fit(
+                  request->readout(), *features, *targets, lambda,
+                  request->skip_last(), log, shape, net.step_count());
+              if (!fitted.ok()) return fitted.status();
+              ReadoutInfoToProto(request->readout(), **fitted, shape,
+                                 response->mutable_readout());
+              if (request->return_weights()) {
+                WeightsToProto((*fitted)->readout.weights(),
+                               response->mutable_weights());
+              }
+              return absl::OkStatus();
+            }));
+        return store_->Persist(**session);
+      });
+}
+
+grpc::Status SornService::DeleteReadout(grpc::ServerContext* context,
+                                        const pb::DeleteReadoutRequest* request,
+                                        pb::SessionInfo* info) {
+  return Serve(
+      context, "DeleteReadout", Kind::kUnary,
+      [&](const Caller& caller, CallRecord& call) -> absl::Status {
+        call.session = request->session();
+        absl::StatusOr<std::shared_ptr<Session>> session =
+            store_->Get(caller, request->session());
+        if (!session.ok()) return session.status();
+        RETURN_IF_ERROR(ValidateReadoutName(request->readout()));
+        absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
+        if (!driver.ok()) return driver.status();
+        RETURN_IF_ERROR((*session)->WithState(
+            [&](const Network&, const ActivityLog&, ReadoutSet& readouts) {
+              return readouts.Remove(request->readout());
+            }));
+        RETURN_IF_ERROR(store_->Persist(**session));
+        DescribeSession(**session, info);
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace sorn::server

@@ -1,0 +1,112 @@
+// ReadoutSet: a session's named readouts. Each is fitted on the session's
+// recorded steps (ActivityLog) and evaluated on every new step a call asks
+// it for, so a caller gets its prediction in the same round trip.
+#ifndef SORN_SERVER_READOUT_SET_H_
+#define SORN_SERVER_READOUT_SET_H_
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "Eigen/Dense"
+#include "absl/status/statusor.h"
+#include "core/network.h"
+#include "core/readout.h"
+#include "core/step_record.h"
+#include "server/activity_log.h"
+
+namespace sorn::server {
+
+// What one step contributes to a readout's features, in this order: the
+// population's activity (0 or 1 per neuron), the step's input values, 1.
+struct ReadoutFeatures {
+  Population population = Population::kExcitatory;
+  bool include_input = false;
+  bool bias = true;
+};
+
+// The network shape features are taken from.
+struct ReadoutShape {
+  int ne = 0;
+  int ni = 0;
+  int nu = 0;
+};
+inline ReadoutShape ShapeOf(const Network& network) {
+  return {network.ne(), network.ni(), network.nu()};
+}
+
+// Targets of a fit, one row per step: class labels (a classifier) or real
+// values (steps x outputs).
+struct ReadoutTargets {
+  bool classifier = false;
+  std::vector<int32_t> labels;  // classifier: in [0, classes).
+  int classes = 0;
+  Eigen::MatrixXd values;  // otherwise.
+
+  int64_t rows() const {
+    return classifier ? int64_t(labels.size()) : int64_t(values.rows());
+  }
+  int outputs() const { return classifier ? classes : int(values.cols()); }
+};
+
+struct NamedReadout {
+  Readout readout;
+  ReadoutFeatures features;
+  double regularization = 0;
+  int64_t fitted_steps = 0;      // rows it was fitted on.
+  int64_t fitted_at_step = 0;    // session step of the last row.
+  double training_error = 0;     // mean squared error on the fitted rows.
+  double training_accuracy = 0;  // classifiers: fraction correct.
+};
+
+// A value type owned by its Session, which guards it; not thread-safe.
+class ReadoutSet {
+ public:
+  // A session holds at most this many readouts.
+  static constexpr int kMaxReadouts = 64;
+
+  // Columns of the features (the bias included) for a network of `shape`.
+  static int64_t FeatureCount(const ReadoutFeatures& features,
+                              const ReadoutShape& shape);
+  // Bytes a fit of `rows` x `features` to `outputs` needs at its peak
+  // (features and targets, X'X, X'Y), for the server's limit.
+  static int64_t FitBytes(int64_t rows, int64_t features, int64_t outputs);
+
+  // Fits `name` (replacing a readout of that name) on the log's steps that
+  // end `skip_last` before its last one, one per row of `targets`;
+  // `session_step` is the session's step count now.
+  // INVALID_ARGUMENT: fewer recorded steps than rows, bad targets or
+  // regularization; RESOURCE_EXHAUSTED: a new name beyond kMaxReadouts.
+  absl::StatusOr<const NamedReadout*> Fit(
+      const std::string& name, const ReadoutFeatures& features,
+      const ReadoutTargets& targets, double regularization, int64_t skip_last,
+      const ActivityLog& log, const ReadoutShape& shape, int64_t session_step);
+  // Adds a restored readout; INVALID_ARGUMENT if its weights do not fit the
+  // shape's features or the name is taken.
+  absl::Status Restore(const std::string& name, NamedReadout readout,
+                       const ReadoutShape& shape);
+  // NOT_FOUND if there is no such readout.
+  absl::Status Remove(const std::string& name);
+  // The named readouts, in order; NOT_FOUND names the first unknown one.
+  absl::StatusOr<std::vector<const NamedReadout*>> Select(
+      const std::vector<std::string>& names) const;
+
+  const std::map<std::string, NamedReadout>& readouts() const {
+    return readouts_;
+  }
+
+  // One step's scores (`readout.outputs()` of them) into `scores`; returns
+  // the class (highest score, lowest index on ties).
+  // REQUIRES: `record` and `input` come from a network of the fitted shape.
+  static int32_t Score(const NamedReadout& readout, const StepRecord& record,
+                       std::span<const double> input, double* scores);
+
+ private:
+  std::map<std::string, NamedReadout> readouts_;
+};
+
+}  // namespace sorn::server
+
+#endif  // SORN_SERVER_READOUT_SET_H_
