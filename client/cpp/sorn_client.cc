@@ -112,6 +112,26 @@ absl::StatusOr<pb::SessionInfo> SornClient::Freeze(
   return info;
 }
 
+absl::StatusOr<pb::FitReadoutResponse> SornClient::FitReadout(
+    const pb::FitReadoutRequest& request) {
+  grpc::ClientContext context;
+  Prepare(&context, request.session());
+  pb::FitReadoutResponse response;
+  absl::Status s = FromGrpc(stub_->FitReadout(&context, request, &response));
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::StatusOr<pb::SessionInfo> SornClient::DeleteReadout(
+    const pb::DeleteReadoutRequest& request) {
+  grpc::ClientContext context;
+  Prepare(&context, request.session());
+  pb::SessionInfo info;
+  absl::Status s = FromGrpc(stub_->DeleteReadout(&context, request, &info));
+  if (!s.ok()) return s;
+  return info;
+}
+
 absl::StatusOr<pb::SessionInfo> SornClient::Fork(
     const pb::ForkSessionRequest& request) {
   grpc::ClientContext context;

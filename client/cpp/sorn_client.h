@@ -45,6 +45,10 @@ class SornClient {
   absl::StatusOr<pb::SessionInfo> Fork(const pb::ForkSessionRequest& request);
   absl::StatusOr<pb::Statistics> Statistics(
       const pb::GetStatisticsRequest& request);
+  absl::StatusOr<pb::FitReadoutResponse> FitReadout(
+      const pb::FitReadoutRequest& request);
+  absl::StatusOr<pb::SessionInfo> DeleteReadout(
+      const pb::DeleteReadoutRequest& request);
   // Simulate (or Train); `on_batch` sees every streamed message in order.
   absl::Status Run(const pb::RunRequest& request, bool train,
                    const std::function<void(const pb::RunResponse&)>& on_batch);

@@ -25,14 +25,18 @@ TEST(SornClientTest, EveryCallThroughTheLibrary) {
   absl::StatusOr<pb::SessionInfo> info = client.Create(create);
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->ni(), 16);
-  EXPECT_EQ(client.Create(create).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(client.Create(create).status().code(),
+            absl::StatusCode::kAlreadyExists);
 
   pb::RunRequest run;
   run.set_session("lib");
   run.set_timesteps(400);
   run.mutable_generated()->set_kind(pb::GeneratedInputs::UNIFORM);
   int64_t steps = 0;
-  ASSERT_TRUE(client.Run(run, false, [&](const pb::RunResponse& r) { steps += r.steps(); }).ok());
+  ASSERT_TRUE(client
+                  .Run(run, false,
+                       [&](const pb::RunResponse& r) { steps += r.steps(); })
+                  .ok());
   EXPECT_EQ(steps, 400);
   EXPECT_EQ(client.Get("lib")->step(), 400);
 
@@ -43,6 +47,16 @@ TEST(SornClientTest, EveryCallThroughTheLibrary) {
   pb::GetStatisticsRequest stats;
   stats.set_session("lib");
   EXPECT_EQ(client.Statistics(stats)->steps(), 400);
+  pb::FitReadoutRequest fit;
+  fit.set_session("lib");
+  fit.set_readout("parity");
+  for (int t = 0; t < 100; ++t) fit.mutable_labels()->add_labels(t % 2);
+  absl::StatusOr<pb::FitReadoutResponse> fitted = client.FitReadout(fit);
+  ASSERT_TRUE(fitted.ok()) << fitted.status();
+  EXPECT_EQ(fitted->readout().fitted_steps(), 100);
+  fit.mutable_labels()->set_labels(0, -1);
+  EXPECT_EQ(client.FitReadout(fit).status().code(),
+            absl::StatusCode::kInvalidArgument);
 
   absl::StatusOr<std::string> state = client.Export("lib");
   ASSERT_TRUE(state.ok());
@@ -55,7 +69,8 @@ TEST(SornClientTest, EveryCallThroughTheLibrary) {
   EXPECT_TRUE(client.Fork(fork).ok());
   EXPECT_EQ(client.List()->size(), 3u);
   EXPECT_TRUE(client.Delete("lib-fork").ok());
-  EXPECT_EQ(client.Get("lib-fork").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(client.Get("lib-fork").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST(NpzFileTest, RoundTripsArraysAndBytes) {
@@ -63,7 +78,8 @@ TEST(NpzFileTest, RoundTripsArraysAndBytes) {
   a.shape = {2, 2};
   a.data = {1, 2, 3, 4};
   const std::string raw("\x01\x02\x00\x7f", 4);  // bytes, a 0 among them.
-  NpzEntries entries = {{"A", SerializeNpy(a)}, {"raw", SerializeNpyBytes(raw)}};
+  NpzEntries entries = {{"A", SerializeNpy(a)},
+                        {"raw", SerializeNpyBytes(raw)}};
   const std::string path =
       (std::filesystem::temp_directory_path() / "sorn_npz_test.npz").string();
   ASSERT_TRUE(WriteNpz(path, entries).ok());

@@ -75,15 +75,26 @@ class SornClient {
   getStatistics(session, options = {}) {
     return this.unary('GetStatistics', { session, ...options }, session);
   }
+  // FitReadout; `request` follows FitReadoutRequest, e.g. { readout: 'next',
+  // labels: { labels: [...] }, features: { include_input: true } }.
+  fitReadout(session, request) {
+    return this.unary('FitReadout', { session, ...request }, session);
+  }
+  deleteReadout(session, readout) {
+    return this.unary('DeleteReadout', { session, readout }, session);
+  }
 
   // Runs Simulate (or Train with train: true). `request` follows RunRequest
   // (e.g. { timesteps, generated: { kind: 'UNIFORM' }, noise, freeze }).
-  // Resolves to { x, y, r } (arrays of Uint8Array per step) and the counts.
+  // Resolves to { x, y, r } (arrays of Uint8Array per step), the counts, and
+  // readouts: { name: { scores (flat, steps x outputs), classes } } for the
+  // names in request.readouts.
   run(session, request, { train = false, ne, ni } = {}) {
     const md = this.metadata.clone();
     md.set('x-sorn-session', session);
     const call = this.stub[train ? 'Train' : 'Simulate']({ session, ...request }, md);
-    const out = { x: [], y: [], r: [], ee_conn: [], ei_conn: [], first_step: null };
+    const out = { x: [], y: [], r: [], ee_conn: [], ei_conn: [], first_step: null, readouts: {} };
+    for (const name of request.readouts || []) out.readouts[name] = { scores: [], classes: [] };
     return new Promise((resolve, reject) => {
       call.on('data', (m) => {
         if (out.first_step === null) out.first_step = m.first_step;
@@ -92,6 +103,10 @@ class SornClient {
         if (m.r.length) out.r.push(...unpackBits(m.r, m.steps, ne));
         out.ee_conn.push(...m.ee_conn);
         out.ei_conn.push(...m.ei_conn);
+        for (const r of m.readouts) {
+          out.readouts[r.name].scores.push(...r.scores);
+          out.readouts[r.name].classes.push(...r.classes);
+        }
       });
       call.on('error', reject);
       call.on('end', () => resolve(out));

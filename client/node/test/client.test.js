@@ -61,6 +61,26 @@ test('sorn-server from Node.js', async (t) => {
     await assert.rejects(client.getSession('b'), (err) => err.code === grpc.status.NOT_FOUND);
   });
 
+  await t.test('a readout fitted on recorded steps classifies new ones', async () => {
+    const client = new SornClient(address);
+    t.after(() => client.close());
+    await client.createSession('ro', { ne: 100, nu: 5 }, { seed: 2 });
+    await client.simulate('ro', { timesteps: 2000, generated: { kind: 'UNIFORM', seed: 1 } });
+    const fitRun = await client.train('ro', { timesteps: 600, generated: { kind: 'UNIFORM', seed: 2 } });
+    const labels = fitRun.x.map((row) => row[3]);  // did neuron 3 fire?
+    const fit = await client.fitReadout('ro', { readout: 'n3', labels: { labels } });
+    assert.equal(fit.readout.classifier, true);
+    assert.equal(fit.readout.training_accuracy, 1);
+    const run = await client.train('ro', {
+      timesteps: 100, generated: { kind: 'UNIFORM', seed: 3 }, readouts: ['n3'] });
+    assert.deepEqual(run.readouts.n3.classes, run.x.map((row) => row[3]));
+    assert.equal(run.readouts.n3.scores.length, 200);
+    await assert.rejects(client.fitReadout('ro', { readout: 'bad', labels: { labels: [0, 5, -1] } }),
+      (err) => err.code === grpc.status.INVALID_ARGUMENT);
+    const info = await client.deleteReadout('ro', 'n3');
+    assert.equal(info.readouts.length, 0);
+  });
+
   await t.test('errors carry the gRPC code and message', async () => {
     const client = new SornClient(address);
     t.after(() => client.close());

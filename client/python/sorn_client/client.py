@@ -7,7 +7,7 @@ import uuid
 import grpc
 import numpy as np
 
-from sorn_client import conversions
+from sorn_client import conversions, readout_outputs
 from sorn_client.replica import ReplicaRecorder
 from sorn_client_pb import sorn_pb2 as pb
 from sorn_client_pb import sorn_pb2_grpc as pb_grpc
@@ -159,14 +159,17 @@ class Session:
                              unfreeze=list(unfreeze)), metadata=self._md()).frozen
 
     def run(self, timesteps=None, inputs=None, generated=None, phase=None, noise=True,
-            freeze=(), train=False, record=None):
+            freeze=(), train=False, record=None, readouts=()):
         """Runs Simulate (or Train) and returns a dict of arrays: x (T, ne),
-        y (T, ni), r (T, ne), ee_conn (T,), ei_conn (T,) (those recorded).
+        y (T, ni), r (T, ne), ee_conn (T,), ei_conn (T,) (those recorded),
+        and "readouts": {name: {"scores": (T, outputs), "classes": (T,) or
+        None}} for the readouts named in `readouts`.
 
         inputs: an (nu, T) array (the reference's layout); generated: a
         dict such as {"kind": "UNIFORM", "seed": 1}; neither: zero input."""
         info = self.info()
-        request = pb.RunRequest(session=self.name, noise=bool(noise), freeze=list(freeze))
+        request = pb.RunRequest(session=self.name, noise=bool(noise), freeze=list(freeze),
+                                readouts=list(readouts))
         if record is not None:
             request.record.CopyFrom(record)
         if inputs is not None:
@@ -187,7 +190,9 @@ class Session:
             request.phase = pb.Phase.Value(str(phase).upper())
         call = self.client.stub.Train if train else self.client.stub.Simulate
         x, y, r, ee, ei = [], [], [], [], []
+        outputs = readout_outputs.Gatherer(readouts)
         for message in call(request, metadata=self._md()):
+            outputs.add(message.readouts, message.steps)
             x.append(conversions.unpack_bits(message.x, message.steps if message.x else 0, info.ne))
             y.append(conversions.unpack_bits(message.y, message.steps if message.y else 0, info.ni))
             r.append(conversions.unpack_bits(message.r, message.steps if message.r else 0, info.ne))
@@ -199,7 +204,33 @@ class Session:
             "r": np.concatenate(r) if r else np.zeros((0, info.ne), np.uint8),
             "ee_conn": np.asarray(ee, dtype=np.int64),
             "ei_conn": np.asarray(ei, dtype=np.int64),
+            "readouts": outputs.result(),
         }
+
+    def fit_readout(self, name, labels=None, one_hot=None, values=None, classes=0,
+                    skip_last=0, population="excitatory", include_input=False,
+                    bias=True, regularization=None, return_weights=False):
+        """FitReadout: a ridge-regression readout from the recorded steps to
+        targets, one row per step (the most recent steps, oldest first,
+        ending `skip_last` steps before the last). Give exactly one of
+        labels (T,) ints, one_hot (T, classes) or values (T, outputs).
+        Returns {"info": ReadoutInfo, "weights": (features, outputs) array
+        or None}."""
+        request = readout_outputs.fit_request(
+            self.name, name, labels=labels, one_hot=one_hot, values=values,
+            classes=classes, skip_last=skip_last, population=population,
+            include_input=include_input, bias=bias, regularization=regularization,
+            return_weights=return_weights)
+        response = self.client.stub.FitReadout(request, metadata=self._md())
+        weights = None
+        if response.HasField("weights"):
+            weights = np.asarray(response.weights.data, dtype=np.float64).reshape(
+                response.weights.rows, response.weights.cols)
+        return {"info": response.readout, "weights": weights}
+
+    def delete_readout(self, name):
+        return self.client.stub.DeleteReadout(
+            pb.DeleteReadoutRequest(session=self.name, readout=name), metadata=self._md())
 
     def export_state(self):
         """The whole state as bytes (a serialized sorn.v1.NetworkState)."""
@@ -213,9 +244,9 @@ class Session:
         state.ParseFromString(self.export_state())
         return conversions.state_to_state_dict(state)
 
-    def steps(self, record=None):
+    def steps(self, record=None, readouts=()):
         """A Step stream on this session (see StepStream); use as a context manager."""
-        return StepStream(self, record=record)
+        return StepStream(self, record=record, readouts=readouts)
 
     def statistics(self, **arguments):
         """GetStatistics over the recorded activity (arguments as in
@@ -231,8 +262,9 @@ class StepStream:
     resulting state. The stream holds the session (it is its driver) until
     close(). Not thread-safe."""
 
-    def __init__(self, session, record=None):
+    def __init__(self, session, record=None, readouts=()):
         self.session = session
+        self._readouts = list(readouts)
         info = session.info()
         self.ne, self.ni = info.ne, info.ni
         self._requests = queue.Queue()
@@ -242,7 +274,8 @@ class StepStream:
                                                    metadata=session._md())
 
     def step(self, values, phase=None, noise=True):
-        """Returns {"step", "x" (ne,), "y" (ni,), "r" (ne,)} as uint8 arrays."""
+        """Returns {"step", "x" (ne,), "y" (ni,), "r" (ne,)} as uint8 arrays, and
+        "readouts": {name: {"scores": (outputs,), "class": int or None}}."""
         request = pb.StepRequest(input=np.asarray(values, dtype=np.float64).tolist(),
                                  noise=bool(noise))
         if phase is not None:
@@ -251,13 +284,15 @@ class StepStream:
             request.session = self.session.name
             if self._record is not None:
                 request.record.CopyFrom(self._record)
+            request.readouts.extend(self._readouts)
             self._first = False
         self._requests.put(request)
         response = next(self._responses)
         return {"step": response.step,
                 "x": conversions.unpack_bits(response.x, 1, self.ne)[0] if response.x else None,
                 "y": conversions.unpack_bits(response.y, 1, self.ni)[0] if response.y else None,
-                "r": conversions.unpack_bits(response.r, 1, self.ne)[0] if response.r else None}
+                "r": conversions.unpack_bits(response.r, 1, self.ne)[0] if response.r else None,
+                "readouts": readout_outputs.one_step(response.readouts)}
 
     def close(self):
         self._requests.put(None)
