@@ -70,9 +70,14 @@ class SynapseMatrix {
   static constexpr double kMinScale = 0x1p-500;
   static constexpr double kMaxScale = 0x1p+500;
   // Weights below this are pruned like weights <= 0 (by plasticity and when
-  // scales are folded). A double cannot add them to a weight near 1, and a
-  // column of them would overflow its scale; SPEC.md's runs never get within
-  // 80 orders of magnitude of it, so this changes no trajectory.
+  // scales are folded). A double cannot add them to a weight near 1, and
+  // with them weight * inverse scale could underflow. SPEC.md's runs (10^3
+  // steps) never get within 80 orders of magnitude of it, but long runs do:
+  // a synapse that is never potentiated or depressed shrinks geometrically
+  // under normalization, and after 10^6 steps about 1 % of Wee synapses are
+  // below 1e-77 (docs/SCIENCE.md). The reference keeps such a synapse until
+  // its weight underflows to 0 (~1e-320), so from then on connection counts
+  // (and SP's candidate pairs) differ slightly; the drives do not.
   static constexpr double kMinWeight = 1e-100;
 
   SynapseMatrix() = default;

@@ -162,7 +162,8 @@ class Session:
             freeze=(), train=False, record=None, readouts=()):
         """Runs Simulate (or Train) and returns a dict of arrays: x (T, ne),
         y (T, ni), r (T, ne), ee_conn (T,), ei_conn (T,) (those recorded),
-        and "readouts": {name: {"scores": (T, outputs), "classes": (T,) or
+        "weights": [{"step", "wee" (ne, ne), "wei" (ni, ne)}] (dense, when
+        record.weights_every > 0), and "readouts": {name: {"scores": (T, outputs), "classes": (T,) or
         None}} for the readouts named in `readouts`.
 
         inputs: an (nu, T) array (the reference's layout); generated: a
@@ -189,7 +190,7 @@ class Session:
         if phase is not None:
             request.phase = pb.Phase.Value(str(phase).upper())
         call = self.client.stub.Train if train else self.client.stub.Simulate
-        x, y, r, ee, ei = [], [], [], [], []
+        x, y, r, ee, ei, weights = [], [], [], [], [], []
         outputs = readout_outputs.Gatherer(readouts)
         for message in call(request, metadata=self._md()):
             outputs.add(message.readouts, message.steps)
@@ -198,12 +199,16 @@ class Session:
             r.append(conversions.unpack_bits(message.r, message.steps if message.r else 0, info.ne))
             ee.extend(message.ee_conn)
             ei.extend(message.ei_conn)
+            weights.extend({"step": w.step, "wee": conversions.sparse_to_dense(w.wee),
+                            "wei": conversions.sparse_to_dense(w.wei)}
+                           for w in message.weights)
         return {
             "x": np.concatenate(x) if x else np.zeros((0, info.ne), np.uint8),
             "y": np.concatenate(y) if y else np.zeros((0, info.ni), np.uint8),
             "r": np.concatenate(r) if r else np.zeros((0, info.ne), np.uint8),
             "ee_conn": np.asarray(ee, dtype=np.int64),
             "ei_conn": np.asarray(ei, dtype=np.int64),
+            "weights": weights,
             "readouts": outputs.result(),
         }
 
