@@ -65,6 +65,17 @@ struct Tally {
   }
 };
 
+// Fits readout "parity" on the session's last 20 recorded steps.
+grpc::Status FitParity(pb::Sorn::Stub* stub, const std::string& name) {
+  grpc::ClientContext ctx;
+  pb::FitReadoutRequest req;
+  req.set_session(name);
+  req.set_readout("parity");
+  for (int t = 0; t < 20; ++t) req.mutable_labels()->add_labels(t % 2);
+  pb::FitReadoutResponse resp;
+  return stub->FitReadout(&ctx, req, &resp);
+}
+
 void Drain(grpc::ClientReaderInterface<pb::RunResponse>* reader) {
   pb::RunResponse r;
   while (reader->Read(&r)) {
@@ -87,6 +98,13 @@ void Client(int id, std::shared_ptr<grpc::Channel> channel,
     pb::SessionInfo info;
     tally.Count("CreateSession", stub->CreateSession(&ctx, req, &info));
   }
+  {
+    grpc::ClientContext ctx;
+    auto reader = stub->Train(&ctx, sorn::UniformRun(name, 50, id));
+    Drain(reader.get());
+    tally.Count("Train", reader->Finish());
+    tally.Count("FitReadout", FitParity(stub.get(), name));
+  }
   while (!stop.load()) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +
@@ -100,7 +118,11 @@ void Client(int id, std::shared_ptr<grpc::Channel> channel,
         break;
       }
       case 2: {
-        auto reader = stub->Train(&ctx, sorn::UniformRun(name, 200, id));
+        // Refit the readout, then Train with its outputs.
+        tally.Count("FitReadout", FitParity(stub.get(), name));
+        pb::RunRequest run = sorn::UniformRun(name, 200, id);
+        run.add_readouts("parity");
+        auto reader = stub->Train(&ctx, run);
         Drain(reader.get());
         tally.Count("Train", reader->Finish());
         break;
