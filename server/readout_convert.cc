@@ -1,5 +1,6 @@
 #include "server/readout_convert.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -8,6 +9,10 @@
 
 namespace sorn::server {
 namespace {
+
+// A classifier's outputs are one score per class; beyond this a label is
+// surely an id, not a class.
+constexpr int64_t kMaxClasses = 1 << 16;
 
 // Rows of a row-major `outputs`-column matrix of `what`.
 absl::StatusOr<int64_t> TargetRows(const pb::TargetValues& values,
@@ -90,16 +95,24 @@ absl::StatusOr<ReadoutTargets> ReadoutTargetsFromProto(
   switch (request.targets_case()) {
     case pb::FitReadoutRequest::kLabels: {
       const pb::ClassLabels& labels = request.labels();
-      ReadoutTargets targets;
-      targets.classifier = true;
-      targets.labels.assign(labels.labels().begin(), labels.labels().end());
-      int32_t largest = -1;
-      for (int32_t label : targets.labels) largest = std::max(largest, label);
-      targets.classes = labels.classes() > 0 ? labels.classes() : largest + 1;
       if (labels.classes() < 0) {
         return absl::InvalidArgumentError(
             absl::StrCat("classes must be >= 0, got ", labels.classes()));
       }
+      ReadoutTargets targets;
+      targets.classifier = true;
+      targets.labels.assign(labels.labels().begin(), labels.labels().end());
+      int64_t largest = -1;
+      for (int32_t label : targets.labels) {
+        largest = std::max<int64_t>(largest, label);
+      }
+      const int64_t classes =
+          labels.classes() > 0 ? labels.classes() : largest + 1;
+      if (classes > kMaxClasses) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("at most ", kMaxClasses, " classes, got ", classes));
+      }
+      targets.classes = int(classes);
       return targets;  // Readout::FitClasses checks the labels' range.
     }
     case pb::FitReadoutRequest::kOneHot:

@@ -1,6 +1,7 @@
 // SornService: whole-state transfer (ExportState, ImportState), chunked so
 // that states of any size fit under gRPC's message limits.
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "core/reference_state.h"
@@ -28,12 +29,16 @@ grpc::Status SornService::ExportState(
         absl::StatusOr<std::shared_ptr<Session>> session =
             store_->Get(caller, request->session());
         if (!session.ok()) return session.status();
+        // Copied under the lock, converted outside it: a driver waits only
+        // for the copy.
+        const auto [state, readouts, shape] =
+            (*session)->WithState([](const Network& net, const ActivityLog&,
+                                     const ReadoutSet& readouts) {
+              return std::tuple{net.ExportState(), readouts, ShapeOf(net)};
+            });
         pb::NetworkState proto;
-        (*session)->WithState([&](const Network& net, const ActivityLog&,
-                                  const ReadoutSet& readouts) {
-          NetworkStateToProto(net.ExportState(), &proto);
-          ReadoutSetToProto(readouts, ShapeOf(net), proto.mutable_readouts());
-        });
+        NetworkStateToProto(state, &proto);
+        ReadoutSetToProto(readouts, shape, proto.mutable_readouts());
         const std::string bytes = proto.SerializeAsString();
         size_t offset = 0;
         do {

@@ -386,6 +386,9 @@ TEST_F(ReadoutTest, BadRequestsAreRefusedAndLoseNothing) {
          r.mutable_labels()->set_labels(3, 2);
        },
        grpc::StatusCode::INVALID_ARGUMENT, "label"},
+      {"label of 2^31 - 1 (an id, not a class)",
+       [](auto& r) { r.mutable_labels()->set_labels(3, 2147483647); },
+       grpc::StatusCode::INVALID_ARGUMENT, "at most 65536 classes"},
       {"one class",
        [](auto& r) {
          for (int& l : *r.mutable_labels()->mutable_labels()) l = 0;
