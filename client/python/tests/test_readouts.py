@@ -38,6 +38,11 @@ def test_labels_classify_steps_in_a_step_stream(client):
     assert fitted["info"].classifier and fitted["info"].training_accuracy == 1.0
     assert fitted["weights"] is None
     assert [r.name for r in session.info().readouts] == ["n9"]
+    # Simulate (plasticity on) returns the outputs too; the label is still
+    # whether neuron 9 fired in the same step.
+    simulated = session.run(300, generated={"kind": "UNIFORM", "seed": 4}, readouts=["n9"])
+    np.testing.assert_array_equal(simulated["readouts"]["n9"]["classes"], simulated["x"][:, 9])
+    assert simulated["readouts"]["n9"]["scores"].shape == (300, 2)
     with session.steps(readouts=["n9"]) as stream:
         for _ in range(50):
             state = stream.step(np.full(10, 0.5), phase="training")
