@@ -58,7 +58,8 @@ ABSL_FLAG(int64_t, max_state_bytes, kDefaults.max_state_bytes,
           "largest state ImportState accepts");
 ABSL_FLAG(int64_t, max_readout_bytes, kDefaults.max_readout_bytes,
           "largest FitReadout, in bytes of features, targets and normal "
-          "equations held at once");
+          "equations held at once; also the most bytes of weights one "
+          "session's readouts hold");
 ABSL_FLAG(std::string, data_dir, kDefaults.data_dir,
           "directory where sessions survive restarts (empty: memory only)");
 ABSL_FLAG(int64_t, checkpoint_every_steps, kDefaults.checkpoint_every_steps,

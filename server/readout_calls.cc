@@ -51,18 +51,10 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
             [&](const Network& net, const ActivityLog& log,
                 ReadoutSet& readouts) -> absl::Status {
               const ReadoutShape shape = ShapeOf(net);
-              const int64_t bytes = ReadoutSet::FitBytes(
-                  targets->rows(), ReadoutSet::FeatureCount(*features, shape),
-                  targets->outputs());
-              if (bytes > options_.max_readout_bytes) {
-                return absl::ResourceExhaustedError(absl::StrCat(
-                    "this fit needs ", bytes, " bytes; the server's limit is ",
-                    options_.max_readout_bytes,
-                    " (--max_readout_bytes): fit on fewer steps"));
-              }
-              absl::StatusOr<const NamedReadout*> fitted = readouts.Fit(
-                  request->readout(), *features, *targets, lambda,
-                  request->skip_last(), log, shape, net.step_count());
+              absl::StatusOr<const NamedReadout*> fitted =
+                  readouts.Fit(request->readout(), *features, *targets, lambda,
+                               request->skip_last(), log, shape,
+                               net.step_count(), options_.max_readout_bytes);
               if (!fitted.ok()) return fitted.status();
               ReadoutInfoToProto(request->readout(), **fitted, shape,
                                  response->mutable_readout());

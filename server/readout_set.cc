@@ -56,11 +56,31 @@ int64_t ReadoutSet::FitBytes(int64_t rows, int64_t features, int64_t outputs) {
 absl::StatusOr<const NamedReadout*> ReadoutSet::Fit(
     const std::string& name, const ReadoutFeatures& features,
     const ReadoutTargets& targets, double regularization, int64_t skip_last,
-    const ActivityLog& log, const ReadoutShape& shape, int64_t session_step) {
+    const ActivityLog& log, const ReadoutShape& shape, int64_t session_step,
+    int64_t max_bytes) {
   if (!readouts_.contains(name) && int(readouts_.size()) >= kMaxReadouts) {
     return absl::ResourceExhaustedError(
         absl::StrCat("a session holds at most ", kMaxReadouts,
                      " readouts; delete one first"));
+  }
+  const int64_t columns = FeatureCount(features, shape);
+  const int64_t fit_bytes =
+      FitBytes(targets.rows(), columns, targets.outputs());
+  if (fit_bytes > max_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "this fit needs ", fit_bytes, " bytes; the server's limit is ",
+        max_bytes, " (--max_readout_bytes): fit on fewer steps"));
+  }
+  int64_t held = columns * targets.outputs() * int64_t{sizeof(double)};
+  for (const auto& [other, readout] : readouts_) {
+    if (other != name)
+      held += readout.readout.weights().size() * sizeof(double);
+  }
+  if (held > max_bytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the session's readouts would hold ", held,
+                     " bytes of weights; the server's limit is ", max_bytes,
+                     " (--max_readout_bytes): delete a readout first"));
   }
   if (skip_last < 0) {
     return absl::InvalidArgumentError(

@@ -76,13 +76,17 @@ class ReadoutSet {
 
   // Fits `name` (replacing a readout of that name) on the log's steps that
   // end `skip_last` before its last one, one per row of `targets`;
-  // `session_step` is the session's step count now.
+  // `session_step` is the session's step count now. `max_bytes` bounds both
+  // the fit's working memory (FitBytes) and the weights all the session's
+  // readouts hold together.
   // INVALID_ARGUMENT: fewer recorded steps than rows, bad targets or
-  // regularization; RESOURCE_EXHAUSTED: a new name beyond kMaxReadouts.
+  // regularization; RESOURCE_EXHAUSTED: over `max_bytes`, or a new name
+  // beyond kMaxReadouts.
   absl::StatusOr<const NamedReadout*> Fit(
       const std::string& name, const ReadoutFeatures& features,
       const ReadoutTargets& targets, double regularization, int64_t skip_last,
-      const ActivityLog& log, const ReadoutShape& shape, int64_t session_step);
+      const ActivityLog& log, const ReadoutShape& shape, int64_t session_step,
+      int64_t max_bytes);
   // Adds a restored readout; INVALID_ARGUMENT if its weights do not fit the
   // shape's features or the name is taken.
   absl::Status Restore(const std::string& name, NamedReadout readout,

@@ -504,6 +504,23 @@ TEST(ReadoutLimitTest, AFitOverTheServersLimitIsRefused) {
   req.mutable_labels()->mutable_labels()->Truncate(100);
   grpc::ClientContext ok_ctx;
   EXPECT_TRUE(stub->FitReadout(&ok_ctx, req, &response).ok());
+  // Readouts of 200 classes hold 201 x 200 x 8 = 321,600 bytes of weights
+  // each: a fourth would pass the limit; refitting one does not.
+  req.mutable_labels()->mutable_labels()->Truncate(10);
+  req.mutable_labels()->set_classes(200);
+  for (const char* name : {"a", "b", "c", "d", "a"}) {
+    req.set_readout(name);
+    grpc::ClientContext ctx;
+    const grpc::Status fit = stub->FitReadout(&ctx, req, &response);
+    if (std::string(name) == "d") {
+      EXPECT_EQ(fit.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+      EXPECT_NE(fit.error_message().find("delete a readout first"),
+                std::string::npos)
+          << fit.error_message();
+    } else {
+      EXPECT_TRUE(fit.ok()) << name << ": " << fit.error_message();
+    }
+  }
 }
 
 // With --data_dir a fitted readout is on disk when FitReadout returns: after
