@@ -47,7 +47,10 @@ int64_t ReadoutSet::FeatureCount(const ReadoutFeatures& features,
 }
 
 int64_t ReadoutSet::FitBytes(int64_t rows, int64_t features, int64_t outputs) {
-  const double doubles = double(rows) * double(features + outputs) +
+  // The features twice (as read from the log, and with the bias column in
+  // Readout's design matrix), the targets, X'X and X'Y.
+  const double doubles = 2.0 * double(rows) * double(features) +
+                         double(rows) * double(outputs) +
                          double(features) * double(features + outputs);
   return doubles * sizeof(double) > 9e18 ? INT64_MAX
                                          : int64_t(doubles * sizeof(double));

@@ -71,7 +71,7 @@ class ReadoutSet {
   static int64_t FeatureCount(const ReadoutFeatures& features,
                               const ReadoutShape& shape);
   // Bytes a fit of `rows` x `features` to `outputs` needs at its peak
-  // (features and targets, X'X, X'Y), for the server's limit.
+  // (the features twice, the targets, X'X, X'Y), for the server's limit.
   static int64_t FitBytes(int64_t rows, int64_t features, int64_t outputs);
 
   // Fits `name` (replacing a readout of that name) on the log's steps that

@@ -30,7 +30,7 @@ struct ServerOptions {
   int64_t max_state_bytes = int64_t{2} << 30;
   // Largest FitReadout: the bytes its features, targets and normal
   // equations take at once (ReadoutSet::FitBytes). 1 GiB fits ne = 1,000
-  // over 100,000 steps, or ne = 10,000 over 10,000. Also the most bytes of
+  // over 60,000 steps, or ne = 5,000 over 10,000. Also the most bytes of
   // weights one session's readouts hold together.
   int64_t max_readout_bytes = int64_t{1} << 30;
   // Directory where sessions are kept across restarts; empty: in memory only.

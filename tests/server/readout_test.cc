@@ -493,7 +493,7 @@ TEST(ReadoutLimitTest, AFitOverTheServersLimitIsRefused) {
   pb::FitReadoutRequest req;
   req.set_session("big");
   req.set_readout("r");
-  // 1,000 rows x (201 features + 2 outputs) + 201 x 203: ~2 MB.
+  // 2 x 1,000 rows x 201 features + 1,000 x 2 outputs + 201 x 203: 3.6 MB.
   for (int t = 0; t < 1000; ++t) req.mutable_labels()->add_labels(t % 2);
   grpc::ClientContext ctx;
   pb::FitReadoutResponse response;
