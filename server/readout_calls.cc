@@ -47,23 +47,32 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
                                   : kDefaultRegularization;
         absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
         if (!driver.ok()) return driver.status();
-        RETURN_IF_ERROR((*session)->WithState(
+        // Read under the lock, solved outside it (readers are not held up
+        // by a long fit), installed under it; the driver keeps the log and
+        // the readouts as they were in between.
+        ReadoutShape shape;
+        absl::StatusOr<ReadoutFit> fit = (*session)->WithState(
             [&](const Network& net, const ActivityLog& log,
-                ReadoutSet& readouts) -> absl::Status {
-              const ReadoutShape shape = ShapeOf(net);
-              absl::StatusOr<const NamedReadout*> fitted =
-                  readouts.Fit(request->readout(), *features, *targets, lambda,
-                               request->skip_last(), log, shape,
-                               net.step_count(), options_.max_readout_bytes);
-              if (!fitted.ok()) return fitted.status();
-              ReadoutInfoToProto(request->readout(), **fitted, shape,
-                                 response->mutable_readout());
-              if (request->return_weights()) {
-                WeightsToProto((*fitted)->readout.weights(),
-                               response->mutable_weights());
-              }
-              return absl::OkStatus();
-            }));
+                const ReadoutSet& readouts) {
+              shape = ShapeOf(net);
+              return readouts.Prepare(request->readout(), *features, *targets,
+                                      lambda, request->skip_last(), log, shape,
+                                      net.step_count(),
+                                      options_.max_readout_bytes);
+            });
+        if (!fit.ok()) return fit.status();
+        absl::StatusOr<NamedReadout> solved = ReadoutSet::Solve(*fit, *targets);
+        if (!solved.ok()) return solved.status();
+        ReadoutInfoToProto(request->readout(), *solved, shape,
+                           response->mutable_readout());
+        if (request->return_weights()) {
+          WeightsToProto(solved->readout.weights(),
+                         response->mutable_weights());
+        }
+        (*session)->WithState(
+            [&](const Network&, const ActivityLog&, ReadoutSet& readouts) {
+              readouts.Install(request->readout(), *std::move(solved));
+            });
         return store_->Persist(**session);
       });
 }

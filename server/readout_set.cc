@@ -56,11 +56,11 @@ int64_t ReadoutSet::FitBytes(int64_t rows, int64_t features, int64_t outputs) {
                                          : int64_t(doubles * sizeof(double));
 }
 
-absl::StatusOr<const NamedReadout*> ReadoutSet::Fit(
+absl::StatusOr<ReadoutFit> ReadoutSet::Prepare(
     const std::string& name, const ReadoutFeatures& features,
     const ReadoutTargets& targets, double regularization, int64_t skip_last,
     const ActivityLog& log, const ReadoutShape& shape, int64_t session_step,
-    int64_t max_bytes) {
+    int64_t max_bytes) const {
   if (!readouts_.contains(name) && int(readouts_.size()) >= kMaxReadouts) {
     return absl::ResourceExhaustedError(
         absl::StrCat("a session holds at most ", kMaxReadouts,
@@ -100,21 +100,34 @@ absl::StatusOr<const NamedReadout*> ReadoutSet::Fit(
         " recorded steps before the last ", skip_last, " (", log.size(),
         " recorded, record buffer ", log.capacity(), ")"));
   }
-  const Eigen::MatrixXd x = Features(features, shape, log, rows, skip_last);
+  return ReadoutFit{features, regularization, session_step - skip_last,
+                    Features(features, shape, log, rows, skip_last)};
+}
+
+absl::StatusOr<NamedReadout> ReadoutSet::Solve(const ReadoutFit& fit,
+                                               const ReadoutTargets& targets) {
   ReadoutOptions options;
-  options.regularization = regularization;
-  options.bias = features.bias;
+  options.regularization = fit.regularization;
+  options.bias = fit.features.bias;
   absl::StatusOr<Readout> readout =
       targets.classifier
-          ? Readout::FitClasses(x, targets.labels, targets.classes, options)
-          : Readout::FitValues(x, targets.values, options);
+          ? Readout::FitClasses(fit.x, targets.labels, targets.classes, options)
+          : Readout::FitValues(fit.x, targets.values, options);
   if (!readout.ok()) return readout.status();
   const double error = readout->training_error();
   const double accuracy = readout->training_accuracy();
-  auto [it, inserted] = readouts_.insert_or_assign(
-      name, NamedReadout{*std::move(readout), features, regularization, rows,
-                         session_step - skip_last, error, accuracy});
-  return &it->second;
+  return NamedReadout{*std::move(readout),
+                      fit.features,
+                      fit.regularization,
+                      fit.x.rows(),
+                      fit.fitted_at_step,
+                      error,
+                      accuracy};
+}
+
+const NamedReadout* ReadoutSet::Install(const std::string& name,
+                                        NamedReadout readout) {
+  return &readouts_.insert_or_assign(name, std::move(readout)).first->second;
 }
 
 absl::Status ReadoutSet::Restore(const std::string& name, NamedReadout readout,

@@ -51,6 +51,15 @@ struct ReadoutTargets {
   int outputs() const { return classifier ? classes : int(values.cols()); }
 };
 
+// A fit read from the log under the session's lock and solved outside it,
+// so that a long fit does not hold up readers (GetSession, ListSessions).
+struct ReadoutFit {
+  ReadoutFeatures features;
+  double regularization = 0;
+  int64_t fitted_at_step = 0;
+  Eigen::MatrixXd x;  // one row of features per target row, without bias.
+};
+
 struct NamedReadout {
   Readout readout;
   ReadoutFeatures features;
@@ -74,19 +83,29 @@ class ReadoutSet {
   // (the features twice, the targets, X'X, X'Y), for the server's limit.
   static int64_t FitBytes(int64_t rows, int64_t features, int64_t outputs);
 
-  // Fits `name` (replacing a readout of that name) on the log's steps that
-  // end `skip_last` before its last one, one per row of `targets`;
+  // A fit of `name` (replacing a readout of that name) is three calls:
+  // Prepare and Install under the session's lock, Solve between them
+  // without it. The caller must drive the session throughout, so that
+  // neither the log nor the set changes in between.
+  //
+  // Checks the fit and reads its features: the log's steps that end
+  // `skip_last` before its last one, one per row of `targets`;
   // `session_step` is the session's step count now. `max_bytes` bounds both
   // the fit's working memory (FitBytes) and the weights all the session's
   // readouts hold together.
-  // INVALID_ARGUMENT: fewer recorded steps than rows, bad targets or
-  // regularization; RESOURCE_EXHAUSTED: over `max_bytes`, or a new name
-  // beyond kMaxReadouts.
-  absl::StatusOr<const NamedReadout*> Fit(
+  // INVALID_ARGUMENT: fewer recorded steps than rows, no rows, negative
+  // skip_last; RESOURCE_EXHAUSTED: over `max_bytes`, or a new name beyond
+  // kMaxReadouts.
+  absl::StatusOr<ReadoutFit> Prepare(
       const std::string& name, const ReadoutFeatures& features,
       const ReadoutTargets& targets, double regularization, int64_t skip_last,
       const ActivityLog& log, const ReadoutShape& shape, int64_t session_step,
-      int64_t max_bytes);
+      int64_t max_bytes) const;
+  // The ridge regression itself; INVALID_ARGUMENT for bad targets or
+  // regularization, or collinear features without regularization.
+  static absl::StatusOr<NamedReadout> Solve(const ReadoutFit& fit,
+                                            const ReadoutTargets& targets);
+  const NamedReadout* Install(const std::string& name, NamedReadout readout);
   // Adds a restored readout; INVALID_ARGUMENT if its weights do not fit the
   // shape's features or the name is taken.
   absl::Status Restore(const std::string& name, NamedReadout readout,
