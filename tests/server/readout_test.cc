@@ -77,17 +77,8 @@ double Expected(const std::vector<uint8_t>& x, const std::vector<double>& u,
   return s;
 }
 
-class ReadoutTest : public ::testing::Test {
+class ReadoutTest : public SharedServerTest {
  protected:
-  static void SetUpTestSuite() { server_ = new TestServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(server_->ok()) << "sorn-server did not start";
-    stub_ = server_->NewStub();
-  }
   // A session whose every neuron has fired: 3,000 plastic steps.
   void Prepare(const std::string& name) {
     ASSERT_TRUE(CreateTestSession(stub_.get(), name, 11).ok());
@@ -151,11 +142,7 @@ class ReadoutTest : public ::testing::Test {
     }
     EXPECT_LT(worst, 1e-7) << name;
   }
-
-  static TestServer* server_;
-  std::unique_ptr<pb::Sorn::Stub> stub_;
 };
-TestServer* ReadoutTest::server_ = nullptr;
 
 // Targets that are an exact linear function of x, the input and 1: least
 // squares recovers the map's weights, and the readout's outputs on 300 new

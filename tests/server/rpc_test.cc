@@ -12,46 +12,29 @@ namespace {
 
 namespace pb = ::sorn::v1;
 
-// One server for the suite (tests use distinct session names): starting and
-// stopping gRPC costs about a second each time.
-class RpcTest : public ::testing::Test {
+class RpcTest : public SharedServerTest {
  protected:
-  static void SetUpTestSuite() { server_ = new TestServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(server_->ok()) << "sorn-server did not start";
-    stub_ = server_->NewStub();
-  }
   pb::SessionInfo Create(const std::string& name, uint64_t seed = 1) {
     pb::SessionInfo info;
     grpc::Status s = CreateTestSession(stub_.get(), name, seed, {}, &info);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return info;
   }
-  // Runs Simulate (or Train) and gathers every response.
+  // Runs Simulate (or Train) and gathers every response; without `status`
+  // the call must succeed.
   std::vector<pb::RunResponse> Run(const pb::RunRequest& req,
                                    bool train = false,
                                    grpc::Status* status = nullptr) {
-    grpc::ClientContext ctx;
-    auto reader = train ? stub_->Train(&ctx, req) : stub_->Simulate(&ctx, req);
-    std::vector<pb::RunResponse> out;
-    pb::RunResponse r;
-    while (reader->Read(&r)) out.push_back(r);
-    grpc::Status s = reader->Finish();
-    if (status != nullptr)
+    grpc::Status s;
+    std::vector<pb::RunResponse> out = RunCall(stub_.get(), req, train, &s);
+    if (status != nullptr) {
       *status = s;
-    else
+    } else {
       EXPECT_TRUE(s.ok()) << s.error_message();
+    }
     return out;
   }
-
-  static TestServer* server_;
-  std::unique_ptr<pb::Sorn::Stub> stub_;
 };
-TestServer* RpcTest::server_ = nullptr;
 
 TEST_F(RpcTest, CreateGetListDelete) {
   pb::SessionInfo info = Create("alpha", 7);

@@ -1,5 +1,6 @@
 // TestServer: starts the real sorn-server binary on a free loopback port for
-// a test and stops it afterwards; helpers to decode the API's packed bits.
+// a test and stops it afterwards; SharedServerTest, a suite sharing one; and
+// helpers to create sessions, run calls and decode the API's packed bits.
 #ifndef SORN_TESTS_SERVER_TEST_SERVER_H_
 #define SORN_TESTS_SERVER_TEST_SERVER_H_
 
@@ -226,6 +227,26 @@ inline v1::RunRequest UniformRun(const std::string& session, int64_t steps,
   req.mutable_generated()->set_seed(seed);
   return req;
 }
+
+// A suite whose tests share one default server, reached through stub_
+// (starting and stopping gRPC costs about a second each time); its tests use
+// distinct session names. Suites run one after another, so one slot serves
+// every suite derived from it.
+class SharedServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new TestServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_TRUE(server_->ok()) << "sorn-server did not start";
+    stub_ = server_->NewStub();
+  }
+
+  inline static TestServer* server_ = nullptr;
+  std::unique_ptr<v1::Sorn::Stub> stub_;
+};
 
 // All packed x bits of a Simulate call, which must succeed.
 inline std::string SimulateX(v1::Sorn::Stub* stub, const v1::RunRequest& req) {
