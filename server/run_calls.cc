@@ -1,13 +1,17 @@
 // SornService: the calls that step a session (Simulate, Train, Step).
+#include <algorithm>
 #include <chrono>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "server/checkpoint_schedule.h"
 #include "server/input_source.h"
 #include "server/packed_bits.h"
 #include "server/proto_convert.h"
 #include "server/readout_set.h"
+#include "server/response_bounds.h"
 #include "server/sorn_service.h"
 #include "server/status_convert.h"
 
@@ -19,12 +23,6 @@ constexpr int kMaxStepsPerMessage = 4096;
 // Steps between two checks for cancellation: at most a few ms at any size
 // the server allows, so a cancelled call stops well within 100 ms.
 constexpr int kCancelCheckSteps = 16;
-
-// What to put in each response, with the API's defaults.
-struct Selection {
-  bool x, y, r, counts, thresholds;
-  int weights_every;
-};
 
 absl::StatusOr<Selection> SelectionFromProto(const pb::RecordSelection& p) {
   if (p.weights_every() < 0) {
@@ -84,6 +82,15 @@ absl::StatusOr<Readouts> SelectReadouts(
         return readouts.Select(
             std::vector<std::string>(names.begin(), names.end()));
       });
+}
+
+// Scores (and classes) the readouts add to a response per step.
+int64_t ReadoutOutputs(const Readouts& readouts) {
+  int64_t outputs = 0;
+  for (const NamedReadout* r : readouts) {
+    outputs += r->readout.outputs() + (r->readout.classifier() ? 1 : 0);
+  }
+  return outputs;
 }
 
 // Starts a response's readout outputs, in the order they were requested.
@@ -168,14 +175,39 @@ absl::Status SornService::Run(grpc::ServerContext* context,
   if (!select.ok()) return select.status();
   absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
   if (!driver.ok()) return driver.status();
-  const int nu =
-      (*session)->WithState([](const Network& net, const ActivityLog&,
-                               const ReadoutSet&) { return net.nu(); });
+  const auto [ne, ni, nu, entries] = (*session)->WithState(
+      [](const Network& net, const ActivityLog&, const ReadoutSet&) {
+        return std::tuple{net.ne(), net.ni(), net.nu(),
+                          net.wee().nnz() + net.wei().nnz()};
+      });
   absl::StatusOr<Readouts> readouts =
       SelectReadouts(**session, request.readouts());
   if (!readouts.ok()) return readouts.status();
   absl::StatusOr<InputSource> inputs = InputSource::Create(request, nu);
   if (!inputs.ok()) return inputs.status();
+
+  // Responses are bounded before the first step: structural plasticity adds
+  // at most one synapse per step, so the weights can grow by at most
+  // `steps` entries during the call.
+  const int64_t rows = int64_t{ne} + ni;
+  const int64_t step_bytes =
+      StepBytes(*select, ne, ni, ReadoutOutputs(*readouts));
+  const bool weights = select->weights_every > 0;
+  const int64_t snapshot_bytes =
+      weights ? SnapshotBytes(entries + std::min<int64_t>(steps, per_message),
+                              rows)
+              : 0;
+  const int64_t snapshots_per_message =
+      weights ? std::min<int64_t>(per_message,
+                                  (per_message + select->weights_every - 1) /
+                                          select->weights_every +
+                                      1)
+              : 0;
+  ResponseBounds bounds(options_.max_message_bytes);
+  RETURN_IF_ERROR(bounds.Reserve(
+      store_->budget(),
+      per_message * step_bytes + snapshots_per_message * snapshot_bytes,
+      step_bytes + snapshot_bytes, snapshot_bytes));
 
   StepOptions options;
   options.phase = *phase;
@@ -186,13 +218,15 @@ absl::Status SornService::Run(grpc::ServerContext* context,
   prometheus::Counter& steps_metric = metrics_->Steps(caller.tenant);
   prometheus::Counter& bytes_metric = metrics_->StreamedBytes(call.method);
   StepTimer timer(metrics_);
+  CheckpointSchedule checkpoints(store_, session->get(),
+                                 options_.checkpoint_every_steps);
   int64_t done = 0;
-  int64_t saved_at = 0;  // steps done when the session was last written.
   absl::Status result = [&]() -> absl::Status {
     while (done < steps) {
       pb::RunResponse response;
       const int batch =
           static_cast<int>(std::min<int64_t>(per_message, steps - done));
+      bool cancelled = false;
       absl::Status status = (*session)->WithState(
           [&](Network& net, ActivityLog& log, ReadoutSet&) {
             const FreezeSet session_frozen = net.frozen();
@@ -201,16 +235,29 @@ absl::Status SornService::Run(grpc::ServerContext* context,
                                                call_frozen->bits()));
             response.set_first_step(net.step_count());
             absl::Status s;
+            int64_t bytes = 0;  // upper bound of the response so far.
             int k = 0;
             for (; k < batch; ++k) {
               if (k % kCancelCheckSteps == kCancelCheckSteps - 1 &&
-                  context->IsCancelled())
+                  context->IsCancelled()) {
+                cancelled = true;
                 break;
+              }
               const int64_t t = done + k;
-              inputs->Fill(t, input);
               options.record_weights =
-                  select->weights_every > 0 &&
+                  weights &&
                   ((t + 1) % select->weights_every == 0 || t + 1 == steps);
+              const int64_t next =
+                  step_bytes +
+                  (options.record_weights
+                       ? SnapshotBytes(net.wee().nnz() + 1 + net.wei().nnz(),
+                                       rows)
+                       : 0);
+              absl::StatusOr<bool> fits = bounds.Fits(bytes, next);
+              if (!fits.ok()) s = fits.status();
+              if (!fits.ok() || !*fits) break;  // sent early.
+              bytes += next;
+              inputs->Fill(t, input);
               const auto start = std::chrono::steady_clock::now();
               s = net.Step(input, options, &record);
               timer.Observe(std::chrono::duration<double>(
@@ -238,32 +285,27 @@ absl::Status SornService::Run(grpc::ServerContext* context,
       done += response.steps();
       call.steps += response.steps();
       steps_metric.Increment(double(response.steps()));
-      RETURN_IF_ERROR(status);
-      if (response.steps() < batch || context->IsCancelled()) {
+      RETURN_IF_ERROR(checkpoints.Ran(response.steps()));
+      if (cancelled || context->IsCancelled()) {
         return absl::CancelledError(absl::StrCat(
             "cancelled by the client after ", done, " of ", steps, " steps"));
       }
-      const size_t bytes = response.ByteSizeLong();
-      if (!writer->Write(response)) {
-        return absl::CancelledError(absl::StrCat(
-            "the client went away after ", done, " of ", steps, " steps"));
+      // Steps that ran before an error are sent: the client sees every
+      // step that changed its session.
+      if (response.steps() > 0) {
+        const size_t bytes = response.ByteSizeLong();
+        if (!writer->Write(response)) {
+          return absl::CancelledError(absl::StrCat(
+              "the client went away after ", done, " of ", steps, " steps"));
+        }
+        call.bytes_out += int64_t(bytes);
+        bytes_metric.Increment(double(bytes));
       }
-      call.bytes_out += int64_t(bytes);
-      bytes_metric.Increment(double(bytes));
-      if (options_.checkpoint_every_steps > 0 &&
-          done - saved_at >= options_.checkpoint_every_steps) {
-        RETURN_IF_ERROR(store_->Persist(**session));
-        saved_at = done;
-      }
+      RETURN_IF_ERROR(status);
     }
     return absl::OkStatus();
   }();
-  // Steps that ran are state, whether or not the call completed.
-  if (done > saved_at) {
-    absl::Status saved = store_->Persist(**session);
-    if (result.ok()) result = saved;
-  }
-  return result;
+  return checkpoints.Finish(result);
 }
 
 grpc::Status SornService::Step(
@@ -296,14 +338,24 @@ absl::Status SornService::RunStepStream(
   const google::protobuf::RepeatedPtrField<std::string> readout_names =
       request.readouts();
   const std::string& name = (*session)->name();
+  // A Step response carries one step and never weights.
+  const auto [ne, ni] = (*session)->WithState(
+      [](const Network& net, const ActivityLog&, const ReadoutSet&) {
+        return std::pair{net.ne(), net.ni()};
+      });
+  const int64_t step_bytes =
+      StepBytes(*select, ne, ni, ReadoutOutputs(*readouts));
+  ResponseBounds bounds(options_.max_message_bytes);
+  RETURN_IF_ERROR(
+      bounds.Reserve(store_->budget(), step_bytes, step_bytes, 0));
   StepRecord record;
   StepOptions options;
   options.record_thresholds = select->thresholds;
   prometheus::Counter& steps_metric = metrics_->Steps(caller.tenant);
   prometheus::Counter& bytes_metric = metrics_->StreamedBytes(call.method);
   StepTimer timer(metrics_);
-  int64_t taken = 0;
-  int64_t saved_at = 0;
+  CheckpointSchedule checkpoints(store_, session->get(),
+                                 options_.checkpoint_every_steps);
   // One response, cleared per step: its fields keep their buffers, so a step
   // allocates nothing.
   pb::StepResponse response;
@@ -341,14 +393,9 @@ absl::Status SornService::RunStepStream(
         response.set_ee_conn(record.ee_conn);
         response.set_ei_conn(record.ei_conn);
       }
-      ++taken;
       ++call.steps;
       steps_metric.Increment();
-      if (options_.checkpoint_every_steps > 0 &&
-          taken - saved_at >= options_.checkpoint_every_steps) {
-        RETURN_IF_ERROR(store_->Persist(**session));
-        saved_at = taken;
-      }
+      RETURN_IF_ERROR(checkpoints.Ran(1));
       const size_t bytes = response.ByteSizeLong();
       if (!stream->Write(response)) break;
       call.bytes_out += int64_t(bytes);
@@ -356,11 +403,7 @@ absl::Status SornService::RunStepStream(
     } while (!context->IsCancelled() && stream->Read(&request));
     return absl::OkStatus();
   }();
-  if (taken > saved_at) {
-    absl::Status saved = store_->Persist(**session);
-    if (result.ok()) result = saved;
-  }
-  return result;
+  return checkpoints.Finish(result);
 }
 
 }  // namespace sorn::server

@@ -8,23 +8,43 @@ namespace sorn::server {
 
 Session::Session(std::string tenant, std::string name, uint64_t seed,
                  Network network, ReadoutSet readouts,
-                 int64_t record_buffer_steps, int64_t memory_bytes)
+                 int64_t record_buffer_steps,
+                 MemoryBudget::Reservation memory)
     : tenant_(std::move(tenant)),
       name_(std::move(name)),
       seed_(seed),
-      memory_bytes_(memory_bytes),
+      memory_(std::move(memory)),
+      memory_bytes_(memory_.bytes()),
       neurons_(int64_t{network.ne()} + network.ni()),
       network_(std::move(network)),
       log_(network_.ne(), network_.ni(), network_.nu(), record_buffer_steps),
       readouts_(std::move(readouts)) {}
 
+absl::Status Session::Removed() const {
+  return absl::NotFoundError(
+      absl::StrCat("session \"", name_, "\" was deleted or replaced"));
+}
+
 absl::StatusOr<Session::Driver> Session::TryDrive() {
+  if (removed_.load()) return Removed();
   bool expected = false;
   if (!driving_.compare_exchange_strong(expected, true)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "session \"", name_, "\" is being driven by another call"));
   }
-  return Driver(this);
+  Driver driver(this);
+  // Deleted between the check and the exchange: the deleter held the
+  // driver then, so this call must not drive what it removed.
+  if (removed_.load()) return Removed();
+  return driver;
+}
+
+void Session::Restore(Network network, ReadoutSet readouts) {
+  MutexLock lock(&mu_);
+  network_ = std::move(network);
+  readouts_ = std::move(readouts);
+  log_ = ActivityLog(network_.ne(), network_.ni(), network_.nu(),
+                     log_.capacity());
 }
 
 }  // namespace sorn::server

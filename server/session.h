@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "core/network.h"
 #include "server/activity_log.h"
+#include "server/memory_budget.h"
 #include "server/mutex.h"
 #include "server/readout_set.h"
 
@@ -27,10 +28,11 @@ namespace sorn::server {
 // between two batches of a running driver instead of failing.
 class Session {
  public:
-  // `memory_bytes`: what the store reserved for it (SessionBytes).
+  // `memory`: what the store reserved for it (SessionBytes), given back to
+  // the budget when the last holder of the session lets go of it.
   Session(std::string tenant, std::string name, uint64_t seed, Network network,
           ReadoutSet readouts, int64_t record_buffer_steps,
-          int64_t memory_bytes);
+          MemoryBudget::Reservation memory);
 
   const std::string& tenant() const { return tenant_; }
   const std::string& name() const { return name_; }
@@ -54,8 +56,20 @@ class Session {
    private:
     Session* session_;
   };
-  // FAILED_PRECONDITION if another call drives the session.
+  // FAILED_PRECONDITION if another call drives the session; NOT_FOUND once
+  // it was deleted or replaced (a call that looked it up before that must
+  // not change, or write, a session nobody can see any more).
   absl::StatusOr<Driver> TryDrive();
+  // Marks the session deleted or replaced. REQUIRES: the caller holds its
+  // Driver, so no other call changes it after this.
+  void MarkRemoved() { removed_.store(true); }
+  bool removed() const { return removed_.load(); }
+
+  // Replaces the network and readouts (a roll-back to the last durable
+  // state) and empties the record buffer, which is not part of that state.
+  // REQUIRES: the caller holds the Driver; same ne, ni, nu (the reservation
+  // does not change).
+  void Restore(Network network, ReadoutSet readouts);
 
   // Runs `fn(network, log, readouts)` under the state lock.
   template <typename Fn>
@@ -72,12 +86,16 @@ class Session {
   }
 
  private:
+  absl::Status Removed() const;
+
   const std::string tenant_;
   const std::string name_;
   const uint64_t seed_;
+  const MemoryBudget::Reservation memory_;
   const int64_t memory_bytes_;
   const int64_t neurons_;
   std::atomic<bool> driving_{false};
+  std::atomic<bool> removed_{false};
   mutable Mutex mu_;
   Network network_ ABSL_GUARDED_BY(mu_);
   ActivityLog log_ ABSL_GUARDED_BY(mu_);

@@ -51,7 +51,6 @@ grpc::Status SornService::CreateSession(grpc::ServerContext* context,
                 ? std::optional<int64_t>(request->record_buffer_steps())
                 : std::nullopt);
         if (!session.ok()) return session.status();
-        RETURN_IF_ERROR(store_->Persist(**session));
         DescribeSession(**session, info);
         return absl::OkStatus();
       });
@@ -135,13 +134,15 @@ grpc::Status SornService::ForkSession(grpc::ServerContext* context,
         absl::StatusOr<std::shared_ptr<Session>> source =
             store_->Get(caller, request->source());
         if (!source.ok()) return source.status();
-        // Refuse before copying a network that would not fit.
+        // The name, memory and quota are claimed before the network is
+        // copied, so a fork that would not fit copies nothing.
         const auto [params, capacity] = (*source)->WithState(
             [](const Network& net, const ActivityLog& log, const ReadoutSet&) {
               return std::pair{net.params(), log.capacity()};
             });
-        RETURN_IF_ERROR(
-            store_->CheckCapacity(caller, request->name(), params, capacity));
+        ASSIGN_OR_RETURN(SessionStore::NewSession pending,
+                         store_->Begin(caller, request->name(), params,
+                                       capacity, /*replace=*/false));
         auto [copy, readouts] =
             (*source)->WithState([](const Network& net, const ActivityLog&,
                                     const ReadoutSet& readouts) {
@@ -151,18 +152,13 @@ grpc::Status SornService::ForkSession(grpc::ServerContext* context,
         if (request->has_reseed()) {
           NetworkState state = copy.ExportState();
           state.random = Random(request->reseed()).state();
-          absl::StatusOr<Network> reseeded = Network::FromState(state);
-          if (!reseeded.ok()) return reseeded.status();
-          copy = *std::move(reseeded);
+          ASSIGN_OR_RETURN(copy, Network::FromState(state));
           seed = request->reseed();
         }
-        absl::StatusOr<std::shared_ptr<Session>> fork =
-            store_->Add(caller, request->name(), std::move(copy),
-                        std::move(readouts), seed, capacity,
-                        /*replace=*/false);
-        if (!fork.ok()) return fork.status();
-        RETURN_IF_ERROR(store_->Persist(**fork));
-        DescribeSession(**fork, info);
+        ASSIGN_OR_RETURN(std::shared_ptr<Session> fork,
+                         store_->Commit(std::move(pending), std::move(copy),
+                                        std::move(readouts), seed));
+        DescribeSession(*fork, info);
         return absl::OkStatus();
       });
 }

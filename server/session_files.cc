@@ -5,11 +5,13 @@
 #include <zlib.h>
 
 #include <cerrno>
+#include <ctime>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace sorn::server {
@@ -29,9 +31,26 @@ uint64_t GetLe(const std::string& s, size_t at, int bytes) {
   return v;
 }
 
-absl::Status Errno(const std::string& what) {
-  return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
+constexpr char kTempSuffix[] = ".tmp";
+constexpr char kAsideInfix[] = ".unloadable-";
+
+// The status of a failed system call, by what it means to the caller: a full
+// disk is the caller's (or operator's) resource running out, a failing
+// device may come back, anything else is the server's problem.
+absl::Status ErrnoStatus(int error, const std::string& what) {
+  const std::string message = absl::StrCat(what, ": ", std::strerror(error));
+  switch (error) {
+    case ENOSPC:
+    case EDQUOT:
+      return absl::ResourceExhaustedError(message);
+    case EIO:
+      return absl::UnavailableError(message);
+    default:
+      return absl::InternalError(message);
+  }
 }
+
+absl::Status Errno(const std::string& what) { return ErrnoStatus(errno, what); }
 
 absl::Status WriteAll(int fd, const std::string& data,
                       const std::string& path) {
@@ -55,7 +74,22 @@ absl::Status FsyncDir(const std::string& dir) {
   return r == 0 ? absl::OkStatus() : Errno("fsync " + dir);
 }
 
-absl::StatusOr<sorn::v1::StoredSession> Parse(const std::string& bytes) {
+// The 24 bytes before `payload` in a file.
+std::string Header(const std::string& payload) {
+  std::string header(kMagic, 8);
+  PutLe(header, kSessionFileVersion, 4);
+  PutLe(
+      header,
+      crc32(0, reinterpret_cast<const Bytef*>(payload.data()), payload.size()),
+      4);
+  PutLe(header, payload.size(), 8);
+  return header;
+}
+
+}  // namespace
+
+absl::StatusOr<sorn::v1::StoredSession> SessionFiles::Decode(
+    const std::string& bytes) {
   if (bytes.size() < 24 || bytes.compare(0, 8, std::string(kMagic, 8)) != 0) {
     return absl::DataLossError("not a sorn-server session file");
   }
@@ -75,21 +109,22 @@ absl::StatusOr<sorn::v1::StoredSession> Parse(const std::string& bytes) {
     return absl::DataLossError("checksum mismatch");
   }
   sorn::v1::StoredSession session;
-  if (!session.ParseFromArray(bytes.data() + 24, int(length))) {
+  if (length > uint64_t{INT32_MAX} ||
+      !session.ParseFromArray(bytes.data() + 24, int(length))) {
     return absl::DataLossError("unparsable payload");
   }
   return session;
 }
 
-}  // namespace
+std::string SessionFiles::Encode(const sorn::v1::StoredSession& session) {
+  const std::string payload = session.SerializeAsString();
+  return Header(payload) + payload;
+}
 
 absl::Status SessionFiles::Open() {
   std::error_code ec;
   fs::create_directories(dir_, ec);
-  if (ec) {
-    return absl::InternalError(
-        absl::StrCat("cannot create --data_dir ", dir_, ": ", ec.message()));
-  }
+  if (ec) return ErrnoStatus(ec.value(), "cannot create --data_dir " + dir_);
   return absl::OkStatus();
 }
 
@@ -99,38 +134,66 @@ std::string SessionFiles::PathOf(const std::string& tenant,
 }
 
 absl::Status SessionFiles::Save(const sorn::v1::StoredSession& session) {
+  // Header and payload are written one after the other: a state of
+  // hundreds of MB is not copied once more to join them.
   const std::string payload = session.SerializeAsString();
-  std::string file(kMagic, 8);
-  PutLe(file, kSessionFileVersion, 4);
-  PutLe(
-      file,
-      crc32(0, reinterpret_cast<const Bytef*>(payload.data()), payload.size()),
-      4);
-  PutLe(file, payload.size(), 8);
-  file += payload;
+  const std::string header = Header(payload);
   const std::string tenant_dir = (fs::path(dir_) / session.tenant()).string();
   if (!fs::is_directory(tenant_dir)) {
     std::error_code ec;
     fs::create_directories(tenant_dir, ec);
-    if (ec) {
-      return absl::InternalError(
-          absl::StrCat("cannot create ", tenant_dir, ": ", ec.message()));
-    }
+    if (ec) return ErrnoStatus(ec.value(), "cannot create " + tenant_dir);
     if (absl::Status s = FsyncDir(dir_); !s.ok()) return s;
   }
   const std::string path = PathOf(session.tenant(), session.name());
-  const std::string temp = path + ".tmp";
+  const std::string temp = path + kTempSuffix;
   const int fd =
       ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Errno("open " + temp);
-  absl::Status s = WriteAll(fd, file, temp);
+  absl::Status s = WriteAll(fd, header, temp);
+  if (s.ok()) s = WriteAll(fd, payload, temp);
   if (s.ok() && ::fsync(fd) != 0) s = Errno("fsync " + temp);
-  ::close(fd);
+  // close can report a deferred write error (NFS, quotas).
+  if (::close(fd) != 0 && s.ok()) s = Errno("close " + temp);
   if (s.ok() && ::rename(temp.c_str(), path.c_str()) != 0)
     s = Errno("rename " + temp);
   if (s.ok()) s = FsyncDir(tenant_dir);
   if (!s.ok()) ::unlink(temp.c_str());
   return s;
+}
+
+absl::StatusOr<sorn::v1::StoredSession> SessionFiles::Load(
+    const std::string& tenant, const std::string& name) const {
+  const std::string path = PathOf(tenant, name);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Errno("open " + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return Errno("read " + path);
+  absl::StatusOr<sorn::v1::StoredSession> session = Decode(buffer.str());
+  if (!session.ok()) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": ", session.status().message()));
+  }
+  return session;
+}
+
+absl::StatusOr<std::string> SessionFiles::MoveAside(
+    const std::string& path) const {
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm utc;
+  gmtime_r(&now, &utc);
+  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &utc);
+  std::string aside = absl::StrCat(path, kAsideInfix, stamp);
+  // Two failures of one name within a second keep both files.
+  for (int n = 2; fs::exists(aside); ++n) {
+    aside = absl::StrCat(path, kAsideInfix, stamp, "-", n);
+  }
+  if (::rename(path.c_str(), aside.c_str()) != 0) {
+    return Errno("rename " + path);
+  }
+  return aside;
 }
 
 absl::Status SessionFiles::Remove(const std::string& tenant,
@@ -141,7 +204,7 @@ absl::Status SessionFiles::Remove(const std::string& tenant,
   return FsyncDir((fs::path(dir_) / tenant).string());
 }
 
-SessionFiles::Loaded SessionFiles::LoadAll() const {
+SessionFiles::Loaded SessionFiles::LoadAll() {
   Loaded loaded;
   std::error_code ec;
   for (const fs::directory_entry& tenant_dir :
@@ -152,21 +215,38 @@ SessionFiles::Loaded SessionFiles::LoadAll() const {
     for (const fs::directory_entry& e :
          fs::directory_iterator(tenant_dir.path(), inner)) {
       const std::string path = e.path().string();
+      const std::string file = e.path().filename().string();
+      if (absl::EndsWith(file, absl::StrCat(kSuffix, kTempSuffix))) {
+        // A write that a crash interrupted: the file it was replacing (if
+        // any) is intact, and the temp file is not a state anyone was told
+        // about.
+        std::error_code removed;
+        fs::remove(e.path(), removed);
+        loaded.removed.push_back(
+            removed ? absl::StrCat(path, " (not removed: ", removed.message(),
+                                   ")")
+                    : path);
+        continue;
+      }
       if (e.path().extension() != kSuffix) continue;
       std::ifstream in(path, std::ios::binary);
       std::stringstream buffer;
       buffer << in.rdbuf();
-      absl::StatusOr<sorn::v1::StoredSession> session = Parse(buffer.str());
+      absl::StatusOr<sorn::v1::StoredSession> session = Decode(buffer.str());
+      std::string problem;
       if (!session.ok()) {
-        loaded.problems.push_back(
-            absl::StrCat(path, ": ", session.status().message()));
-        continue;
+        problem = std::string(session.status().message());
+      } else if (session->name() + kSuffix != file ||
+                 session->tenant() != tenant) {
+        problem = absl::StrCat("holds session \"", session->name(),
+                               "\" of tenant \"", session->tenant(), "\"");
       }
-      if (session->name() + kSuffix != e.path().filename().string() ||
-          session->tenant() != tenant) {
-        loaded.problems.push_back(
-            absl::StrCat(path, ": holds session \"", session->name(),
-                         "\" of tenant \"", session->tenant(), "\""));
+      if (!problem.empty()) {
+        absl::StatusOr<std::string> aside = MoveAside(path);
+        loaded.problems.push_back(absl::StrCat(
+            path, ": ", problem, "; ",
+            aside.ok() ? absl::StrCat("moved to ", *aside)
+                       : absl::StrCat("not moved: ", aside.status().message())));
         continue;
       }
       loaded.sessions.push_back(*std::move(session));

@@ -21,22 +21,46 @@ namespace sorn::server {
 inline constexpr uint32_t kSessionFileVersion = 2;
 inline constexpr uint32_t kOldestSessionFileVersion = 1;
 
-// Thread-safe for different names; one writer per name at a time.
+// I/O errors come back as RESOURCE_EXHAUSTED when the disk or quota is full
+// (ENOSPC, EDQUOT), UNAVAILABLE for a failing device (EIO), else INTERNAL;
+// each message names the file and the system's reason.
+//
+// Thread-safe for different names; one writer per name at a time (the
+// SessionStore guarantees it).
 class SessionFiles {
  public:
   explicit SessionFiles(std::string dir) : dir_(std::move(dir)) {}
 
   // Creates the directory if needed.
   absl::Status Open();
+  // Replaces the session's file atomically: on any error the old file (or
+  // none) is still there, and no temp file is left behind.
   absl::Status Save(const sorn::v1::StoredSession& session);
+  // Reads one session's file back (the last durable state).
+  absl::StatusOr<sorn::v1::StoredSession> Load(const std::string& tenant,
+                                               const std::string& name) const;
   absl::Status Remove(const std::string& tenant, const std::string& name);
+  // Renames a session file that cannot be loaded to
+  // NAME.sorn.unloadable-YYYYMMDDTHHMMSSZ beside it, so that a new session of
+  // that name never overwrites the evidence; returns the new path.
+  absl::StatusOr<std::string> MoveAside(const std::string& path) const;
+
+  // The session in a file's bytes (header, version, CRC, payload).
+  static absl::StatusOr<sorn::v1::StoredSession> Decode(
+      const std::string& bytes);
+  // The file's bytes for a session.
+  static std::string Encode(const sorn::v1::StoredSession& session);
 
   struct Loaded {
     std::vector<sorn::v1::StoredSession> sessions;
-    std::vector<std::string> problems;  // files skipped, and why.
+    // Files skipped, and why; each was moved aside (MoveAside).
+    std::vector<std::string> problems;
+    // Temp files of writes that a crash interrupted; removed.
+    std::vector<std::string> removed;
   };
-  // Every readable session file; unreadable ones are listed in `problems`.
-  Loaded LoadAll() const;
+  // Every readable session file. Unreadable ones are moved aside and listed
+  // in `problems`; stale temp files are deleted and listed in `removed`.
+  Loaded LoadAll();
 
   // REQUIRES: valid tenant and session names.
   std::string PathOf(const std::string& tenant, const std::string& name) const;

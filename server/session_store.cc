@@ -13,8 +13,6 @@
 namespace sorn::server {
 namespace {
 
-std::string Mib(int64_t bytes) { return absl::StrCat(bytes >> 20, " MiB"); }
-
 absl::Status SessionExists(const std::string& name) {
   return absl::AlreadyExistsError(
       absl::StrCat("session \"", name, "\" already exists"));
@@ -22,6 +20,11 @@ absl::Status SessionExists(const std::string& name) {
 
 absl::Status NoSuchSession(const std::string& name) {
   return absl::NotFoundError(absl::StrCat("no session \"", name, "\""));
+}
+
+// A status with the same code and `prefix` before its message.
+absl::Status Prefixed(const absl::Status& s, absl::string_view prefix) {
+  return absl::Status(s.code(), absl::StrCat(prefix, s.message()));
 }
 
 }  // namespace
@@ -57,20 +60,13 @@ absl::StatusOr<int64_t> SessionStore::RecordSteps(
   return *requested;
 }
 
-absl::Status SessionStore::CheckRoom(const Caller& caller, const Claim& claim,
-                                     const Session* freed) const {
-  const int64_t freed_bytes = freed ? freed->memory_bytes() : 0;
+absl::Status SessionStore::CheckQuota(const Caller& caller, const Claim& claim,
+                                      const Session* freed) const {
   const int64_t freed_neurons = freed ? freed->neurons() : 0;
   if (freed == nullptr && reserved_sessions_ >= options_.max_sessions) {
     return absl::ResourceExhaustedError(
         absl::StrCat("the server holds its maximum of ", options_.max_sessions,
                      " sessions (--max_sessions)"));
-  }
-  if (reserved_bytes_ - freed_bytes + claim.bytes > options_.max_memory_bytes) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "the session needs about ", Mib(claim.bytes), " of memory; ",
-        Mib(reserved_bytes_), " of this server's ",
-        Mib(options_.max_memory_bytes), " are reserved (--max_memory_bytes)"));
   }
   auto it = usage_.find(caller.tenant);
   const Usage usage = it == usage_.end() ? Usage{} : it->second;
@@ -91,103 +87,105 @@ absl::Status SessionStore::CheckRoom(const Caller& caller, const Claim& claim,
   return absl::OkStatus();
 }
 
-void SessionStore::Reserve(const std::string& tenant, const Claim& claim) {
-  reserved_bytes_ += claim.bytes;
+void SessionStore::CountIn(const std::string& tenant, const Claim& claim) {
   ++reserved_sessions_;
   Usage& usage = usage_[tenant];
   ++usage.sessions;
   usage.neurons += claim.neurons;
-  metrics_->SetReservedMemory(reserved_bytes_);
 }
 
-void SessionStore::Release(const std::string& tenant, const Claim& claim) {
-  reserved_bytes_ -= claim.bytes;
+void SessionStore::CountOut(const std::string& tenant, const Claim& claim) {
   --reserved_sessions_;
   Usage& usage = usage_[tenant];
   --usage.sessions;
   usage.neurons -= claim.neurons;
-  metrics_->SetReservedMemory(reserved_bytes_);
 }
 
-absl::Status SessionStore::CheckCapacity(
+absl::StatusOr<SessionStore::NewSession> SessionStore::Begin(
     const Caller& caller, const std::string& name, const Params& params,
-    std::optional<int64_t> record_steps) const {
+    std::optional<int64_t> record_steps, bool replace) {
+  RETURN_IF_ERROR(ValidateSessionName(name));
   RETURN_IF_ERROR(CheckParams(params));
-  absl::StatusOr<int64_t> steps = RecordSteps(record_steps);
-  if (!steps.ok()) return steps.status();
+  ASSIGN_OR_RETURN(const int64_t steps, RecordSteps(record_steps));
   const Claim claim{int64_t{params.ne} + params.ni(),
-                    SessionBytes(params, *steps)};
-  ReaderMutexLock lock(&mu_);
-  auto it = sessions_.find({caller.tenant, name});
-  return CheckRoom(caller, claim,
-                   it == sessions_.end() ? nullptr : it->second.get());
+                    SessionBytes(params, steps)};
+  Key key{caller.tenant, name};
+  MutexLock lock(&mu_);
+  if (busy_names_.count(key) != 0) {
+    if (!replace) return SessionExists(name);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "session \"", name, "\" is being made or deleted by another call"));
+  }
+  auto it = sessions_.find(key);
+  std::shared_ptr<Session> old = it != sessions_.end() ? it->second : nullptr;
+  if (old != nullptr && !replace) return SessionExists(name);
+  RETURN_IF_ERROR(CheckQuota(caller, claim, old.get()));
+  std::optional<Session::Driver> old_driver;
+  if (old != nullptr) {
+    // Held until the replacement is visible: nothing changes or writes the
+    // old session meanwhile, and it stays what readers see.
+    absl::StatusOr<Session::Driver> driver = old->TryDrive();
+    if (!driver.ok()) return driver.status();
+    old_driver.emplace(*std::move(driver));
+  }
+  ASSIGN_OR_RETURN(
+      MemoryBudget::Reservation memory,
+      budget_.Reserve(claim.bytes, "the session",
+                      old != nullptr ? old->memory_bytes() : 0));
+  CountIn(caller.tenant, claim);
+  busy_names_.insert(key);
+  return NewSession(this, std::move(key), claim, std::move(memory), steps,
+                    std::move(old), std::move(old_driver));
+}
+
+void SessionStore::Abandon(const Key& key, const Claim& claim) {
+  MutexLock lock(&mu_);
+  busy_names_.erase(key);
+  CountOut(key.first, claim);
+}
+
+absl::StatusOr<std::shared_ptr<Session>> SessionStore::Commit(
+    NewSession pending, Network network, ReadoutSet readouts, uint64_t seed) {
+  auto session = std::make_shared<Session>(
+      pending.key_.first, pending.key_.second, seed, std::move(network),
+      std::move(readouts), pending.record_steps_, std::move(pending.memory_));
+  if (absl::Status written = Write(*session); !written.ok()) {
+    // Save leaves the old file (or none) in place on every error but one:
+    // the rename went through and only the directory's fsync failed. Put
+    // the old state back in that case too (best effort).
+    if (pending.old_ != nullptr) {
+      Write(*pending.old_).IgnoreError();
+    } else if (files_ != nullptr) {
+      files_->Remove(pending.key_.first, pending.key_.second).IgnoreError();
+    }
+    return written;  // ~NewSession gives the name, quota and memory back.
+  }
+  MutexLock lock(&mu_);
+  busy_names_.erase(pending.key_);
+  if (pending.old_ != nullptr) {
+    pending.old_->MarkRemoved();
+    CountOut(pending.key_.first,
+             {pending.old_->neurons(), pending.old_->memory_bytes()});
+    metrics_->SessionRemoved(pending.key_.first);
+  }
+  sessions_[pending.key_] = session;
+  metrics_->SessionAdded(pending.key_.first);
+  pending.store_.reset();  // committed: nothing to give back.
+  return session;
 }
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
     const Caller& caller, const std::string& name, const Params& params,
     std::optional<uint64_t> seed, std::optional<int64_t> record_steps) {
-  RETURN_IF_ERROR(ValidateSessionName(name));
-  RETURN_IF_ERROR(CheckParams(params));
-  absl::StatusOr<int64_t> steps = RecordSteps(record_steps);
-  if (!steps.ok()) return steps.status();
-  const Claim claim{int64_t{params.ne} + params.ni(),
-                    SessionBytes(params, *steps)};
-  const Key key{caller.tenant, name};
-  {
-    MutexLock lock(&mu_);
-    if (sessions_.count(key) != 0) return SessionExists(name);
-    RETURN_IF_ERROR(CheckRoom(caller, claim, nullptr));
-    Reserve(caller.tenant, claim);
-  }
+  ASSIGN_OR_RETURN(NewSession pending,
+                   Begin(caller, name, params, record_steps, false));
   const uint64_t used_seed =
       seed.has_value()
           ? *seed
           : (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
-  absl::StatusOr<Network> network = Network::Create(params, used_seed);
-  MutexLock lock(&mu_);
-  if (!network.ok() || sessions_.count(key) != 0) {
-    Release(caller.tenant, claim);
-    return network.ok() ? SessionExists(name) : network.status();
-  }
-  auto session = std::make_shared<Session>(caller.tenant, name, used_seed,
-                                           *std::move(network), ReadoutSet(),
-                                           *steps, claim.bytes);
-  sessions_[key] = session;
-  metrics_->SessionAdded(caller.tenant);
-  return session;
-}
-
-absl::StatusOr<std::shared_ptr<Session>> SessionStore::Add(
-    const Caller& caller, const std::string& name, Network network,
-    ReadoutSet readouts, uint64_t seed, std::optional<int64_t> record_steps,
-    bool replace) {
-  RETURN_IF_ERROR(ValidateSessionName(name));
-  RETURN_IF_ERROR(CheckParams(network.params()));
-  absl::StatusOr<int64_t> steps = RecordSteps(record_steps);
-  if (!steps.ok()) return steps.status();
-  const Claim claim{int64_t{network.ne()} + network.ni(),
-                    SessionBytes(network.params(), *steps)};
-  const Key key{caller.tenant, name};
-  MutexLock lock(&mu_);
-  auto it = sessions_.find(key);
-  // `old` outlives its driver, which releases it on destruction.
-  std::shared_ptr<Session> old = it != sessions_.end() ? it->second : nullptr;
-  if (old != nullptr && !replace) return SessionExists(name);
-  RETURN_IF_ERROR(CheckRoom(caller, claim, old.get()));
-  if (old != nullptr) {
-    // The old session must not be driven now.
-    absl::StatusOr<Session::Driver> driver = old->TryDrive();
-    if (!driver.ok()) return driver.status();
-    Release(caller.tenant, {old->neurons(), old->memory_bytes()});
-    metrics_->SessionRemoved(caller.tenant);
-  }
-  Reserve(caller.tenant, claim);
-  auto session =
-      std::make_shared<Session>(caller.tenant, name, seed, std::move(network),
-                                std::move(readouts), *steps, claim.bytes);
-  sessions_[key] = session;
-  metrics_->SessionAdded(caller.tenant);
-  return session;
+  ASSIGN_OR_RETURN(Network network, Network::Create(params, used_seed));
+  return Commit(std::move(pending), std::move(network), ReadoutSet(),
+                used_seed);
 }
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Get(
@@ -212,22 +210,43 @@ std::vector<std::shared_ptr<Session>> SessionStore::List(
 absl::Status SessionStore::Delete(const Caller& caller,
                                   const std::string& name) {
   RETURN_IF_ERROR(ValidateSessionName(name));
+  const Key key{caller.tenant, name};
+  std::shared_ptr<Session> doomed;  // outlives its driver.
+  std::optional<Session::Driver> driver;
+  {
+    MutexLock lock(&mu_);
+    auto it = sessions_.find(key);
+    // A name being made is not a session yet.
+    if (it == sessions_.end()) return NoSuchSession(name);
+    if (busy_names_.count(key) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "session \"", name, "\" is being replaced or deleted by another call"));
+    }
+    doomed = it->second;
+    absl::StatusOr<Session::Driver> taken = doomed->TryDrive();
+    if (!taken.ok()) return taken.status();
+    driver.emplace(*std::move(taken));
+    busy_names_.insert(key);
+  }
+  // The file goes first: a session that is gone from memory is gone from
+  // disk, and one whose file could not be removed is still there.
+  absl::Status removed =
+      files_ == nullptr ? absl::OkStatus() : files_->Remove(key.first, name);
+  if (!removed.ok()) Write(*doomed).IgnoreError();  // see Commit.
   MutexLock lock(&mu_);
-  auto it = sessions_.find({caller.tenant, name});
-  if (it == sessions_.end()) return NoSuchSession(name);
-  std::shared_ptr<Session> doomed = it->second;  // outlives the driver.
-  absl::StatusOr<Session::Driver> driver = doomed->TryDrive();
-  if (!driver.ok()) return driver.status();
-  sessions_.erase(it);
-  Release(caller.tenant, {doomed->neurons(), doomed->memory_bytes()});
-  metrics_->SessionRemoved(caller.tenant);
-  return files_ == nullptr ? absl::OkStatus()
-                           : files_->Remove(caller.tenant, name);
+  busy_names_.erase(key);
+  if (!removed.ok()) {
+    return Prefixed(removed, absl::StrCat("session \"", name,
+                                          "\" was not deleted: "));
+  }
+  doomed->MarkRemoved();
+  sessions_.erase(key);
+  CountOut(key.first, {doomed->neurons(), doomed->memory_bytes()});
+  metrics_->SessionRemoved(key.first);
+  return absl::OkStatus();
 }
 
-absl::Status SessionStore::Persist(const Session& session) {
-  if (files_ == nullptr) return absl::OkStatus();
-  const auto start = std::chrono::steady_clock::now();
+sorn::v1::StoredSession SessionStore::ToStored(const Session& session) {
   sorn::v1::StoredSession stored;
   stored.set_tenant(session.tenant());
   stored.set_name(session.name());
@@ -239,50 +258,120 @@ absl::Status SessionStore::Persist(const Session& session) {
     ReadoutSetToProto(readouts, ShapeOf(net),
                       stored.mutable_state()->mutable_readouts());
   });
-  absl::Status s = files_->Save(stored);
+  return stored;
+}
+
+absl::Status SessionStore::Write(const Session& session) {
+  if (files_ == nullptr) return absl::OkStatus();
+  const auto start = std::chrono::steady_clock::now();
+  // Serializing holds the state twice at its peak (the message, then the
+  // message and its bytes); the session's reservation bounds the state.
+  absl::Status s = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(
+        MemoryBudget::Reservation memory,
+        budget_.Reserve(2 * session.memory_bytes(), "saving the session"));
+    return files_->Save(ToStored(session));
+  }();
   metrics_->RecordCheckpoint(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count(),
       s.ok());
   if (!s.ok()) {
-    return absl::Status(s.code(),
-                        absl::StrCat("session \"", session.name(),
-                                     "\" was not saved: ", s.message()));
+    return Prefixed(s, absl::StrCat("session \"", session.name(),
+                                    "\" was not saved: "));
   }
   return absl::OkStatus();
+}
+
+absl::Status SessionStore::Persist(Session& session) {
+  absl::Status written = Write(session);
+  if (written.ok()) return written;
+  absl::Status rolled_back = RollBack(session);
+  return absl::Status(
+      written.code(),
+      absl::StrCat(written.message(),
+                   rolled_back.ok()
+                       ? "; the session is back at its last saved state"
+                       : absl::StrCat("; and it could not be rolled back: ",
+                                      rolled_back.message())));
+}
+
+absl::Status SessionStore::RollBack(Session& session) {
+  ASSIGN_OR_RETURN(const sorn::v1::StoredSession stored,
+                   files_->Load(session.tenant(), session.name()));
+  ASSIGN_OR_RETURN(const NetworkState state,
+                   NetworkStateFromProto(stored.state()));
+  ASSIGN_OR_RETURN(Network network, Network::FromState(state));
+  ASSIGN_OR_RETURN(ReadoutSet readouts, ReadoutSetFromProto(
+                                            stored.state().readouts(),
+                                            ShapeOf(network)));
+  session.Restore(std::move(network), std::move(readouts));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<Session>> SessionStore::Load(
+    const sorn::v1::StoredSession& stored,
+    const std::function<void(const std::string&)>& report) {
+  // Quotas may have shrunk since the session was made; it stays.
+  const Caller owner{stored.tenant(), Role::kAdmin, TenantQuota{}};
+  ASSIGN_OR_RETURN(const NetworkState state,
+                   NetworkStateFromProto(stored.state()));
+  ASSIGN_OR_RETURN(NewSession pending,
+                   Begin(owner, stored.name(), state.params,
+                         stored.record_buffer_steps(), /*replace=*/false));
+  ASSIGN_OR_RETURN(Network network, Network::FromState(state));
+  // One bad readout costs that readout, not the session: each is checked
+  // alone, and the valid ones are kept.
+  google::protobuf::RepeatedPtrField<sorn::v1::ReadoutState> valid;
+  const ReadoutShape shape = ShapeOf(network);
+  for (const sorn::v1::ReadoutState& readout : stored.state().readouts()) {
+    google::protobuf::RepeatedPtrField<sorn::v1::ReadoutState> one;
+    *one.Add() = readout;
+    absl::StatusOr<ReadoutSet> checked = ReadoutSetFromProto(one, shape);
+    if (checked.ok()) {
+      *valid.Add() = readout;
+    } else {
+      report(absl::StrCat("left out readout \"", readout.info().name(),
+                          "\" of session \"", stored.name(), "\" (tenant ",
+                          stored.tenant(), "): ", checked.status().message()));
+    }
+  }
+  ASSIGN_OR_RETURN(ReadoutSet readouts, ReadoutSetFromProto(valid, shape));
+  // The file is the state: loading writes nothing.
+  auto session = std::make_shared<Session>(
+      stored.tenant(), stored.name(), stored.seed(), std::move(network),
+      std::move(readouts), pending.record_steps_, std::move(pending.memory_));
+  MutexLock lock(&mu_);
+  busy_names_.erase(pending.key_);
+  sessions_[pending.key_] = session;
+  metrics_->SessionAdded(stored.tenant());
+  pending.store_.reset();
+  return session;
 }
 
 int SessionStore::LoadFromDisk(
     const std::function<void(const std::string&)>& report) {
   if (files_ == nullptr) return 0;
   SessionFiles::Loaded loaded = files_->LoadAll();
-  for (const std::string& problem : loaded.problems)
+  for (const std::string& path : loaded.removed) {
+    report("removed the temp file of an interrupted write: " + path);
+  }
+  for (const std::string& problem : loaded.problems) {
     report("skipped " + problem);
+  }
   int count = 0;
   for (const sorn::v1::StoredSession& stored : loaded.sessions) {
-    // Quotas may have shrunk since the session was made; it stays.
-    const Caller owner{stored.tenant(), Role::kAdmin, TenantQuota{}};
-    absl::StatusOr<NetworkState> state = NetworkStateFromProto(stored.state());
-    absl::StatusOr<Network> network =
-        state.ok() ? Network::FromState(*state)
-                   : absl::StatusOr<Network>(state.status());
-    absl::StatusOr<ReadoutSet> readouts =
-        network.ok()
-            ? ReadoutSetFromProto(stored.state().readouts(), ShapeOf(*network))
-            : absl::StatusOr<ReadoutSet>(network.status());
-    absl::StatusOr<std::shared_ptr<Session>> session =
-        readouts.ok()
-            ? Add(owner, stored.name(), *std::move(network),
-                  *std::move(readouts), stored.seed(),
-                  stored.record_buffer_steps(), /*replace=*/false)
-            : absl::StatusOr<std::shared_ptr<Session>>(readouts.status());
-    if (!session.ok()) {
-      report(absl::StrCat("skipped ",
-                          files_->PathOf(stored.tenant(), stored.name()), ": ",
-                          session.status().message()));
+    absl::StatusOr<std::shared_ptr<Session>> session = Load(stored, report);
+    if (session.ok()) {
+      ++count;
       continue;
     }
-    ++count;
+    const std::string path = files_->PathOf(stored.tenant(), stored.name());
+    absl::StatusOr<std::string> aside = files_->MoveAside(path);
+    report(absl::StrCat(
+        "skipped ", path, ": ", session.status().message(), "; ",
+        aside.ok() ? absl::StrCat("moved to ", *aside)
+                   : absl::StrCat("not moved: ", aside.status().message())));
   }
   return count;
 }

@@ -1,6 +1,8 @@
 // SessionStore: the server's sessions, keyed by tenant and name, and every
 // limit on them: the server's (--max_sessions, --max_ne, --max_memory_bytes)
-// and each tenant's quota of sessions and neurons.
+// and each tenant's quota of sessions and neurons; and the lifecycle rule
+// that keeps memory and disk in step (one writer per name, from creation to
+// deletion; an error means no change).
 #ifndef SORN_SERVER_SESSION_STORE_H_
 #define SORN_SERVER_SESSION_STORE_H_
 
@@ -8,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "core/network.h"
 #include "server/caller.h"
+#include "server/memory_budget.h"
 #include "server/mutex.h"
 #include "server/server_metrics.h"
 #include "server/server_options.h"
@@ -25,34 +29,74 @@
 namespace sorn::server {
 
 // Thread-safe. The map lock is never held while a network is built or a
-// session is written to disk; memory and quota are reserved under the lock
-// before building, so concurrent creations cannot overshoot them together.
+// session is written to disk.
+//
+// Lifecycle. A session is made in two steps: Begin claims the name (no other
+// call can then create, replace or delete it), its memory and quota; Commit
+// writes the session's file and only then makes it visible. Deleting a
+// session removes its file before the session disappears, while holding its
+// driver; a deleted or replaced session refuses to be driven again, so no
+// call that looked it up earlier writes its file. Every later write of a
+// session (Persist) is done by its driver. So each name has one writer at a
+// time, and what is on disk is always the last acknowledged outcome.
 class SessionStore {
  public:
   // `files` (null: nothing is persisted) and `metrics` (not null) must
   // outlive the store.
   SessionStore(const ServerOptions& options, SessionFiles* files,
                ServerMetrics* metrics)
-      : options_(options), files_(files), metrics_(metrics) {}
+      : options_(options),
+        files_(files),
+        metrics_(metrics),
+        budget_(options.max_memory_bytes, [metrics](int64_t reserved) {
+          metrics->SetReservedMemory(reserved);
+        }) {}
+
+  // The server's memory budget (--max_memory_bytes): sessions reserve from
+  // it here, calls reserve their transient buffers from it directly.
+  MemoryBudget* budget() { return &budget_; }
 
   // Loads every session file; returns how many, and reports each file it
-  // skipped (corrupt, truncated, invalid, over a limit) through `report`.
+  // skipped (corrupt, truncated, invalid, over a limit; moved aside), each
+  // readout it left out and each stale temp file it removed through `report`.
   int LoadFromDisk(const std::function<void(const std::string&)>& report);
-  // Writes the session's current state to disk (no-op without files).
-  absl::Status Persist(const Session& session);
 
-  // Validates the name and limits, reserves memory, builds the network.
+  // Writes a session its caller has changed. When the state cannot be made
+  // durable (full disk: RESOURCE_EXHAUSTED; failing device: UNAVAILABLE;
+  // else INTERNAL), the session is rolled back to its last durable state
+  // (its file; the record buffer, which is not kept, is emptied) and the
+  // error is returned, so that memory agrees with what a restart would load.
+  // No-op without files. REQUIRES: the caller holds the session's Driver.
+  absl::Status Persist(Session& session);
+
+  // A session being made, from Begin to Commit: it holds the name, the
+  // memory and the quota, and (when replacing) the old session's driver.
+  // Dropped without Commit, it gives them all back. Move-only.
+  class NewSession;
+
+  // Claims `name` for a session of these parameters: validates the name,
+  // the parameters and the record buffer, and checks and reserves the
+  // server's and tenant's limits (a session it replaces counts as freed).
+  // ALREADY_EXISTS when the name is taken (or being made) and !replace;
+  // FAILED_PRECONDITION when the session to replace is driven or being
+  // replaced.
+  absl::StatusOr<NewSession> Begin(const Caller& caller,
+                                   const std::string& name,
+                                   const Params& params,
+                                   std::optional<int64_t> record_steps,
+                                   bool replace);
+  // Writes the new session and makes it visible (replacing the old one).
+  // If it cannot be written, nothing changes and the error is returned.
+  // REQUIRES: `network` has the parameters given to Begin.
+  absl::StatusOr<std::shared_ptr<Session>> Commit(NewSession pending,
+                                                  Network network,
+                                                  ReadoutSet readouts,
+                                                  uint64_t seed);
+
+  // Begin, build the network from `seed` (random when absent), Commit.
   absl::StatusOr<std::shared_ptr<Session>> Create(
       const Caller& caller, const std::string& name, const Params& params,
       std::optional<uint64_t> seed, std::optional<int64_t> record_steps);
-  // Adds an existing network and its readouts (import, fork) to the
-  // caller's tenant. With
-  // `replace`, a session of the same name is replaced unless a call drives
-  // it (FAILED_PRECONDITION).
-  absl::StatusOr<std::shared_ptr<Session>> Add(
-      const Caller& caller, const std::string& name, Network network,
-      ReadoutSet readouts, uint64_t seed, std::optional<int64_t> record_steps,
-      bool replace);
   // The caller's tenant's session: NOT_FOUND (also for another tenant's),
   // or INVALID_ARGUMENT for a malformed name.
   absl::StatusOr<std::shared_ptr<Session>> Get(const Caller& caller,
@@ -60,16 +104,10 @@ class SessionStore {
   // The tenant's sessions, or every tenant's; sorted by tenant, then name.
   std::vector<std::shared_ptr<Session>> List(const Caller& caller,
                                              bool all_tenants) const;
-  // FAILED_PRECONDITION while a call drives the session.
+  // Removes the session and its file. FAILED_PRECONDITION while a call
+  // drives it; if the file cannot be removed, nothing changes.
   absl::Status Delete(const Caller& caller, const std::string& name);
 
-  // Checks, without reserving, that a session of these parameters may be
-  // added for the caller as `name` (parameters, --max_ne, memory, quota; a
-  // session it would replace counts as freed), so that a large import or
-  // fork is refused before it is copied or built.
-  absl::Status CheckCapacity(const Caller& caller, const std::string& name,
-                             const Params& params,
-                             std::optional<int64_t> record_steps) const;
   // The memory reserved for a session of this shape.
   static int64_t SessionBytes(const Params& params, int64_t record_steps);
 
@@ -79,7 +117,7 @@ class SessionStore {
     int sessions = 0;
     int64_t neurons = 0;
   };
-  // What a new session would take.
+  // What a new session takes of the tenant's quota.
   struct Claim {
     int64_t neurons = 0;
     int64_t bytes = 0;
@@ -87,25 +125,77 @@ class SessionStore {
 
   absl::StatusOr<int64_t> RecordSteps(std::optional<int64_t> requested) const;
   absl::Status CheckParams(const Params& params) const;
-  // Checks the server's and tenant's limits for `claim`, counting `freed`
-  // (a session it replaces) as released.
-  absl::Status CheckRoom(const Caller& caller, const Claim& claim,
-                         const Session* freed) const
+  // Checks the session count and the tenant's quota for `claim`, counting
+  // `freed` (a session it replaces) as released.
+  absl::Status CheckQuota(const Caller& caller, const Claim& claim,
+                          const Session* freed) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  void Reserve(const std::string& tenant, const Claim& claim)
+  void CountIn(const std::string& tenant, const Claim& claim)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Release(const std::string& tenant, const Claim& claim)
+  void CountOut(const std::string& tenant, const Claim& claim)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Gives back what Begin took (NewSession's destructor).
+  void Abandon(const Key& key, const Claim& claim);
+
+  // The session's state as it is written to its file.
+  static sorn::v1::StoredSession ToStored(const Session& session);
+  // Writes the session's file, holding the memory serializing it takes.
+  absl::Status Write(const Session& session);
+  // Puts the session back at the state of its file.
+  absl::Status RollBack(Session& session);
+  // Makes a loaded file's session: its network and those of its readouts
+  // that are valid (each one left out is reported).
+  absl::StatusOr<std::shared_ptr<Session>> Load(
+      const sorn::v1::StoredSession& stored,
+      const std::function<void(const std::string&)>& report);
 
   const ServerOptions options_;
   SessionFiles* const files_;
   ServerMetrics* const metrics_;
+  MemoryBudget budget_;
   mutable Mutex mu_;
   std::map<Key, std::shared_ptr<Session>> sessions_ ABSL_GUARDED_BY(mu_);
-  // Reserved by sessions held and being built, server-wide and per tenant.
-  int64_t reserved_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  // Names between Begin and Commit, and names whose file is being removed.
+  std::set<Key> busy_names_ ABSL_GUARDED_BY(mu_);
+  // Sessions held and being made, server-wide and per tenant.
   int reserved_sessions_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, Usage> usage_ ABSL_GUARDED_BY(mu_);
+};
+
+class SessionStore::NewSession {
+ public:
+  NewSession(NewSession&&) = default;
+  NewSession& operator=(NewSession&&) = delete;
+  ~NewSession() {
+    if (store_ != nullptr) store_->Abandon(key_, claim_);
+  }
+
+ private:
+  friend class SessionStore;
+  NewSession(SessionStore* store, Key key, Claim claim,
+             MemoryBudget::Reservation memory, int64_t record_steps,
+             std::shared_ptr<Session> old,
+             std::optional<Session::Driver> old_driver)
+      : store_(store),
+        key_(std::move(key)),
+        claim_(claim),
+        memory_(std::move(memory)),
+        record_steps_(record_steps),
+        old_(std::move(old)),
+        old_driver_(std::move(old_driver)) {}
+
+  struct Releaser {
+    void operator()(SessionStore*) const {}
+  };
+  // Null once committed (or moved from).
+  std::unique_ptr<SessionStore, Releaser> store_;
+  Key key_;
+  Claim claim_;
+  MemoryBudget::Reservation memory_;
+  int64_t record_steps_;
+  // Declared before its driver, which is destroyed first.
+  std::shared_ptr<Session> old_;
+  std::optional<Session::Driver> old_driver_;
 };
 
 }  // namespace sorn::server

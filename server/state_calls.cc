@@ -29,17 +29,25 @@ grpc::Status SornService::ExportState(
         absl::StatusOr<std::shared_ptr<Session>> session =
             store_->Get(caller, request->session());
         if (!session.ok()) return session.status();
-        // Copied under the lock, converted outside it: a driver waits only
-        // for the copy.
-        const auto [state, readouts, shape] =
-            (*session)->WithState([](const Network& net, const ActivityLog&,
-                                     const ReadoutSet& readouts) {
-              return std::tuple{net.ExportState(), readouts, ShapeOf(net)};
-            });
-        pb::NetworkState proto;
-        NetworkStateToProto(state, &proto);
-        ReadoutSetToProto(readouts, shape, proto.mutable_readouts());
-        const std::string bytes = proto.SerializeAsString();
+        // The copy, then the message, then its bytes: at most two of them
+        // at once, each no larger than the session's own reservation.
+        ASSIGN_OR_RETURN(const MemoryBudget::Reservation memory,
+                         store_->budget()->Reserve(
+                             2 * (*session)->memory_bytes(), "the export"));
+        const std::string bytes = [&] {
+          // Copied under the lock, converted outside it: a driver waits
+          // only for the copy.
+          auto [state, readouts, shape] =
+              (*session)->WithState([](const Network& net, const ActivityLog&,
+                                       const ReadoutSet& readouts) {
+                return std::tuple{net.ExportState(), readouts, ShapeOf(net)};
+              });
+          pb::NetworkState proto;
+          NetworkStateToProto(state, &proto);
+          state = NetworkState();
+          ReadoutSetToProto(readouts, shape, proto.mutable_readouts());
+          return proto.SerializeAsString();
+        }();
         size_t offset = 0;
         do {
           pb::StateChunk chunk;
@@ -82,19 +90,54 @@ absl::Status SornService::Import(
     return absl::AlreadyExistsError(
         absl::StrCat("session \"", header.name(), "\" already exists"));
   }
-  std::string bytes = message.data();
+  // The buffer, then the parsed message and the state converted from it,
+  // are held at once: about three times the bytes received, reserved as
+  // they arrive so that concurrent imports cannot overshoot the budget.
+  if (header.has_total_bytes() &&
+      (header.total_bytes() < 0 ||
+       header.total_bytes() > options_.max_state_bytes)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "total_bytes = ", header.total_bytes(), " is outside [0, ",
+        options_.max_state_bytes, "] (--max_state_bytes)"));
+  }
+  const int64_t announced =
+      header.has_total_bytes() ? header.total_bytes() : 0;
+  MemoryBudget::Reservation memory;
+  ASSIGN_OR_RETURN(memory, store_->budget()->Reserve(
+                               3 * announced,
+                               absl::StrCat("the import of ", announced,
+                                            " bytes (total_bytes)")));
+  std::string bytes;
+  bytes.reserve(announced);
+  auto append = [&](const std::string& data) -> absl::Status {
+    const int64_t total = int64_t(bytes.size() + data.size());
+    if (total > options_.max_state_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("state exceeds this server's limit of ",
+                       options_.max_state_bytes, " bytes (--max_state_bytes)"));
+    }
+    if (3 * total > memory.bytes()) {
+      // Grown by half again each time: a few budget look-ups per import.
+      RETURN_IF_ERROR(memory.Resize(
+          std::min(3 * options_.max_state_bytes,
+                   std::max(3 * total, memory.bytes() * 3 / 2)),
+          absl::StrCat("the import (", total, " bytes so far)")));
+    }
+    bytes += data;
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(append(message.data()));
   while (reader->Read(&message)) {
     if (message.has_header()) {
       return absl::InvalidArgumentError(
           "only the first message may carry a header");
     }
-    if (int64_t(bytes.size() + message.data().size()) >
-        options_.max_state_bytes) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("state exceeds this server's limit of ",
-                       options_.max_state_bytes, " bytes (--max_state_bytes)"));
-    }
-    bytes += message.data();
+    RETURN_IF_ERROR(append(message.data()));
+  }
+  if (header.has_total_bytes() && int64_t(bytes.size()) != announced) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("received ", bytes.size(), " bytes of state; the header's "
+                     "total_bytes said ", announced));
   }
   absl::StatusOr<NetworkState> state;
   // NATIVE states carry their readouts.
@@ -132,19 +175,16 @@ absl::Status SornService::Import(
       header.has_record_buffer_steps()
           ? std::optional<int64_t>(header.record_buffer_steps())
           : std::nullopt;
-  RETURN_IF_ERROR(store_->CheckCapacity(caller, header.name(), state->params,
-                                        record_steps));
-  absl::StatusOr<Network> network = Network::FromState(*state);
-  if (!network.ok()) return network.status();
-  absl::StatusOr<ReadoutSet> readouts =
-      ReadoutSetFromProto(readout_protos, ShapeOf(*network));
-  if (!readouts.ok()) return readouts.status();
-  absl::StatusOr<std::shared_ptr<Session>> session =
-      store_->Add(caller, header.name(), *std::move(network),
-                  *std::move(readouts), seed, record_steps, header.replace());
-  if (!session.ok()) return session.status();
-  RETURN_IF_ERROR(store_->Persist(**session));
-  DescribeSession(**session, info);
+  ASSIGN_OR_RETURN(SessionStore::NewSession pending,
+                   store_->Begin(caller, header.name(), state->params,
+                                 record_steps, header.replace()));
+  ASSIGN_OR_RETURN(Network network, Network::FromState(*state));
+  ASSIGN_OR_RETURN(ReadoutSet readouts,
+                   ReadoutSetFromProto(readout_protos, ShapeOf(network)));
+  ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
+                   store_->Commit(std::move(pending), std::move(network),
+                                  std::move(readouts), seed));
+  DescribeSession(*session, info);
   return absl::OkStatus();
 }
 
