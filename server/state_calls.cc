@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/reference_state.h"
 #include "core/status_macros.h"
+#include "server/parse_cost.h"
 #include "server/proto_convert.h"
 #include "server/readout_convert.h"
 #include "server/session_name.h"
@@ -16,6 +17,121 @@ namespace sorn::server {
 namespace {
 
 constexpr size_t kChunkBytes = 1 << 20;
+
+// The state's bytes, gathered from the stream's chunks, with their memory
+// held in *memory.
+absl::StatusOr<std::string> ReceiveState(
+    const pb::ImportStateRequest::Header& header,
+    const pb::ImportStateRequest& first,
+    grpc::ServerReader<pb::ImportStateRequest>* reader,
+    int64_t max_state_bytes, MemoryBudget* budget,
+    MemoryBudget::Reservation* memory) {
+  if (header.has_total_bytes() &&
+      (header.total_bytes() < 0 ||
+       header.total_bytes() > max_state_bytes)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "total_bytes = ", header.total_bytes(), " is outside [0, ",
+        max_state_bytes, "] (--max_state_bytes)"));
+  }
+  // The buffer, then the parsed message and the state converted from it,
+  // are held at once: for honest data about three times the bytes
+  // received, reserved as they arrive (at once when announced) so that
+  // concurrent imports cannot overshoot the budget together.
+  const int64_t announced =
+      header.has_total_bytes() ? header.total_bytes() : 0;
+  ASSIGN_OR_RETURN(*memory, budget->Reserve(
+                                3 * announced,
+                                absl::StrCat("the import of ", announced,
+                                             " bytes (total_bytes)")));
+  std::string bytes;
+  bytes.reserve(announced);
+  auto append = [&](const std::string& data) -> absl::Status {
+    const int64_t total = int64_t(bytes.size() + data.size());
+    if (total > max_state_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("state exceeds this server's limit of ",
+                       max_state_bytes, " bytes (--max_state_bytes)"));
+    }
+    if (3 * total > memory->bytes()) {
+      // Grown by half again each time: a few budget look-ups per import.
+      RETURN_IF_ERROR(memory->Resize(
+          std::min(3 * max_state_bytes,
+                   std::max(3 * total, memory->bytes() * 3 / 2)),
+          absl::StrCat("the import (", total, " bytes so far)")));
+    }
+    bytes += data;
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(append(first.data()));
+  pb::ImportStateRequest message;
+  while (reader->Read(&message)) {
+    if (message.has_header()) {
+      return absl::InvalidArgumentError(
+          "only the first message may carry a header");
+    }
+    RETURN_IF_ERROR(append(message.data()));
+  }
+  if (header.has_total_bytes() && int64_t(bytes.size()) != announced) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("received ", bytes.size(), " bytes of state; the header's "
+                     "total_bytes said ", announced));
+  }
+  return bytes;
+}
+
+// What an import's bytes hold.
+struct ImportedState {
+  NetworkState state;
+  google::protobuf::RepeatedPtrField<pb::ReadoutState> readouts;
+  uint64_t seed = 0;
+};
+
+// Parses the bytes in the header's format, once their parse is priced and
+// its memory added to *memory.
+absl::StatusOr<ImportedState> DecodeState(
+    const pb::ImportStateRequest::Header& header, const std::string& bytes,
+    MemoryBudget::Reservation* memory) {
+  const bool reference =
+      header.format() == pb::ImportStateRequest::Header::REFERENCE;
+  if (!reference && header.format() != pb::ImportStateRequest::Header::NATIVE &&
+      header.format() != pb::ImportStateRequest::Header::FORMAT_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown state format ", int(header.format())));
+  }
+  // Crafted data can cost many times its size to parse: price it first.
+  ASSIGN_OR_RETURN(
+      const int64_t parse_bytes,
+      ParseCost(reference ? pb::ReferenceState::descriptor()
+                          : pb::NetworkState::descriptor(),
+                bytes));
+  // The buffer, the parsed message, and the state converted from it.
+  RETURN_IF_ERROR(memory->Resize(int64_t(bytes.size()) + 2 * parse_bytes,
+                                 "parsing the import"));
+  ImportedState imported;
+  imported.seed = header.has_seed() ? header.seed() : 0;
+  if (reference) {
+    pb::ReferenceState proto;
+    if (!proto.ParseFromString(bytes)) {
+      return absl::InvalidArgumentError(
+          "data is not a serialized ReferenceState");
+    }
+    ASSIGN_OR_RETURN(const ReferenceState state,
+                     ReferenceStateFromProto(proto));
+    ASSIGN_OR_RETURN(const Params params, ParamsFromProto(header.params()));
+    ASSIGN_OR_RETURN(const FreezeSet frozen, FreezeFromProto(header.frozen()));
+    ASSIGN_OR_RETURN(imported.state,
+                     FromReferenceState(state, params, frozen, imported.seed));
+    return imported;
+  }
+  pb::NetworkState proto;
+  if (!proto.ParseFromString(bytes)) {
+    return absl::InvalidArgumentError("data is not a serialized NetworkState");
+  }
+  ASSIGN_OR_RETURN(imported.state, NetworkStateFromProto(proto));
+  // NATIVE states carry their readouts.
+  imported.readouts.Swap(proto.mutable_readouts());
+  return imported;
+}
 
 }  // namespace
 
@@ -90,100 +206,26 @@ absl::Status SornService::Import(
     return absl::AlreadyExistsError(
         absl::StrCat("session \"", header.name(), "\" already exists"));
   }
-  // The buffer, then the parsed message and the state converted from it,
-  // are held at once: about three times the bytes received, reserved as
-  // they arrive so that concurrent imports cannot overshoot the budget.
-  if (header.has_total_bytes() &&
-      (header.total_bytes() < 0 ||
-       header.total_bytes() > options_.max_state_bytes)) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "total_bytes = ", header.total_bytes(), " is outside [0, ",
-        options_.max_state_bytes, "] (--max_state_bytes)"));
-  }
-  const int64_t announced =
-      header.has_total_bytes() ? header.total_bytes() : 0;
   MemoryBudget::Reservation memory;
-  ASSIGN_OR_RETURN(memory, store_->budget()->Reserve(
-                               3 * announced,
-                               absl::StrCat("the import of ", announced,
-                                            " bytes (total_bytes)")));
-  std::string bytes;
-  bytes.reserve(announced);
-  auto append = [&](const std::string& data) -> absl::Status {
-    const int64_t total = int64_t(bytes.size() + data.size());
-    if (total > options_.max_state_bytes) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("state exceeds this server's limit of ",
-                       options_.max_state_bytes, " bytes (--max_state_bytes)"));
-    }
-    if (3 * total > memory.bytes()) {
-      // Grown by half again each time: a few budget look-ups per import.
-      RETURN_IF_ERROR(memory.Resize(
-          std::min(3 * options_.max_state_bytes,
-                   std::max(3 * total, memory.bytes() * 3 / 2)),
-          absl::StrCat("the import (", total, " bytes so far)")));
-    }
-    bytes += data;
-    return absl::OkStatus();
-  };
-  RETURN_IF_ERROR(append(message.data()));
-  while (reader->Read(&message)) {
-    if (message.has_header()) {
-      return absl::InvalidArgumentError(
-          "only the first message may carry a header");
-    }
-    RETURN_IF_ERROR(append(message.data()));
-  }
-  if (header.has_total_bytes() && int64_t(bytes.size()) != announced) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("received ", bytes.size(), " bytes of state; the header's "
-                     "total_bytes said ", announced));
-  }
-  absl::StatusOr<NetworkState> state;
-  // NATIVE states carry their readouts.
-  google::protobuf::RepeatedPtrField<pb::ReadoutState> readout_protos;
-  uint64_t seed = header.has_seed() ? header.seed() : 0;
-  if (header.format() == pb::ImportStateRequest::Header::REFERENCE) {
-    pb::ReferenceState proto;
-    if (!proto.ParseFromString(bytes)) {
-      return absl::InvalidArgumentError(
-          "data is not a serialized ReferenceState");
-    }
-    absl::StatusOr<ReferenceState> reference = ReferenceStateFromProto(proto);
-    if (!reference.ok()) return reference.status();
-    absl::StatusOr<Params> params = ParamsFromProto(header.params());
-    if (!params.ok()) return params.status();
-    absl::StatusOr<FreezeSet> frozen = FreezeFromProto(header.frozen());
-    if (!frozen.ok()) return frozen.status();
-    state = FromReferenceState(*reference, *params, *frozen, seed);
-  } else if (header.format() == pb::ImportStateRequest::Header::NATIVE ||
-             header.format() ==
-                 pb::ImportStateRequest::Header::FORMAT_UNSPECIFIED) {
-    pb::NetworkState proto;
-    if (!proto.ParseFromString(bytes)) {
-      return absl::InvalidArgumentError(
-          "data is not a serialized NetworkState");
-    }
-    state = NetworkStateFromProto(proto);
-    readout_protos.Swap(proto.mutable_readouts());
-  } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown state format ", int(header.format())));
-  }
-  if (!state.ok()) return state.status();
+  ASSIGN_OR_RETURN(const std::string bytes,
+                   ReceiveState(header, message, reader,
+                                options_.max_state_bytes, store_->budget(),
+                                &memory));
+  ASSIGN_OR_RETURN(ImportedState imported,
+                   DecodeState(header, bytes, &memory));
   const std::optional<int64_t> record_steps =
       header.has_record_buffer_steps()
           ? std::optional<int64_t>(header.record_buffer_steps())
           : std::nullopt;
   ASSIGN_OR_RETURN(SessionStore::NewSession pending,
-                   store_->Begin(caller, header.name(), state->params,
+                   store_->Begin(caller, header.name(), imported.state.params,
                                  record_steps, header.replace()));
-  ASSIGN_OR_RETURN(Network network, Network::FromState(*state));
+  ASSIGN_OR_RETURN(Network network, Network::FromState(imported.state));
   ASSIGN_OR_RETURN(ReadoutSet readouts,
-                   ReadoutSetFromProto(readout_protos, ShapeOf(network)));
+                   ReadoutSetFromProto(imported.readouts, ShapeOf(network)));
   ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
                    store_->Commit(std::move(pending), std::move(network),
-                                  std::move(readouts), seed));
+                                  std::move(readouts), imported.seed));
   DescribeSession(*session, info);
   return absl::OkStatus();
 }

@@ -186,6 +186,8 @@ absl::StatusOr<pb::SessionInfo> SornClient::Import(
   auto writer = stub_->ImportState(&context, &info);
   pb::ImportStateRequest first;
   *first.mutable_header() = header;
+  // Lets the server reserve the import's memory at once.
+  first.mutable_header()->set_total_bytes(int64_t(data.size()));
   bool ok = writer->Write(first);
   constexpr size_t kChunk = 1 << 20;
   for (size_t at = 0; ok && at < data.size(); at += kChunk) {

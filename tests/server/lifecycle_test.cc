@@ -226,6 +226,15 @@ TEST(MemoryBudgetTest, TransientMemoryOverTheBudgetIsRefusedAtOnce) {
          RunCall(stub.get(), req, false, &s);
          return s;
        }},
+      {"a weight snapshot every step, 4096 steps per message",
+       [&] {
+         pb::RunRequest req = UniformRun("held", 4096, 1);
+         req.set_steps_per_message(4096);
+         req.mutable_record()->set_weights_every(1);  // ~2 MB each.
+         grpc::Status s;
+         RunCall(stub.get(), req, false, &s);
+         return s;
+       }},
       {"an import announcing a third of the session (three times that "
        "while parsed)",
        [&] {
@@ -276,6 +285,27 @@ TEST(MemoryBudgetTest, ConcurrentImportsShareTheBudget) {
   EXPECT_EQ(exhausted, 2);
   EXPECT_EQ(invalid, 2);
 
+  if (!ServerIsSanitized()) {
+    EXPECT_LT(PeakRss(server.pid()), kBudget) << "peak resident memory";
+  }
+}
+
+// Crafted data that would cost many times its size to parse (unknown
+// varints: 16 bytes of memory per 2 bytes of data) is priced before it is
+// parsed and refused.
+TEST(MemoryBudgetTest, AnImportThatWouldBalloonWhenParsedIsRefused) {
+  constexpr int64_t kBudget = 200 << 20;
+  TestServer server({"--max_memory_bytes=" + std::to_string(kBudget)});
+  ASSERT_TRUE(server.ok());
+  auto stub = server.NewStub();
+  // 'x' (0x78) is field 15 with a varint, unknown to NetworkState; 0x78
+  // again is its value.
+  const grpc::Status s =
+      Import(stub.get(), "balloon", std::string(30 << 20, 'x'), false, true);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << s.error_message();
+  EXPECT_NE(s.error_message().find("parsing the import"), std::string::npos)
+      << s.error_message();
   if (!ServerIsSanitized()) {
     EXPECT_LT(PeakRss(server.pid()), kBudget) << "peak resident memory";
   }

@@ -128,6 +128,8 @@ class Client:
         return Session(self, name)
 
     def _import(self, header, data):
+        # Lets the server reserve the import's memory at once.
+        header.total_bytes = len(data)
         def messages():
             yield pb.ImportStateRequest(header=header)
             for at in range(0, len(data), _CHUNK):
