@@ -96,7 +96,7 @@ class SornService final : public pb::Sorn::Service {
       grpc::ServerContext* context, const Caller& caller,
       grpc::ServerReaderWriter<pb::StepResponse, pb::StepRequest>* stream,
       CallRecord& call);
-  absl::Status Import(const Caller& caller,
+  absl::Status Import(grpc::ServerContext* context, const Caller& caller,
                       grpc::ServerReader<pb::ImportStateRequest>* reader,
                       pb::SessionInfo* info, CallRecord& call);
 

@@ -186,13 +186,14 @@ grpc::Status SornService::ImportState(
     grpc::ServerReader<pb::ImportStateRequest>* reader, pb::SessionInfo* info) {
   return Serve(context, "ImportState", Kind::kStream,
                [&](const Caller& caller, CallRecord& call) {
-                 return Import(caller, reader, info, call);
+                 return Import(context, caller, reader, info, call);
                });
 }
 
 absl::Status SornService::Import(
-    const Caller& caller, grpc::ServerReader<pb::ImportStateRequest>* reader,
-    pb::SessionInfo* info, CallRecord& call) {
+    grpc::ServerContext* context, const Caller& caller,
+    grpc::ServerReader<pb::ImportStateRequest>* reader, pb::SessionInfo* info,
+    CallRecord& call) {
   pb::ImportStateRequest message;
   if (!reader->Read(&message) || !message.has_header()) {
     return absl::InvalidArgumentError(
@@ -211,6 +212,11 @@ absl::Status SornService::Import(
                    ReceiveState(header, message, reader,
                                 options_.max_state_bytes, store_->budget(),
                                 &memory));
+  // A cancelled stream ends like a finished one: its bytes are a prefix of
+  // the state, which may even parse.
+  if (context->IsCancelled()) {
+    return absl::CancelledError("import cancelled by the client");
+  }
   ASSIGN_OR_RETURN(ImportedState imported,
                    DecodeState(header, bytes, &memory));
   const std::optional<int64_t> record_steps =

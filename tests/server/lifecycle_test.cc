@@ -311,6 +311,48 @@ TEST(MemoryBudgetTest, AnImportThatWouldBalloonWhenParsedIsRefused) {
   }
 }
 
+// A cancelled import ends its stream like a finished one; what arrived may
+// even parse (here: a state cut just before its readouts, the last field),
+// but nothing is imported.
+TEST(ImportTest, ACancelledImportImportsNothing) {
+  TestServer server;
+  ASSERT_TRUE(server.ok());
+  auto stub = server.NewStub();
+  ASSERT_TRUE(CreateSized(stub.get(), "src", 60).ok());
+  SimulateX(stub.get(), UniformRun("src", 20, 1));
+  {
+    grpc::ClientContext ctx;
+    pb::FitReadoutRequest req;
+    req.set_session("src");
+    req.set_readout("r");
+    for (int t = 0; t < 20; ++t) req.mutable_labels()->add_labels(t % 2);
+    pb::FitReadoutResponse resp;
+    ASSERT_TRUE(stub->FitReadout(&ctx, req, &resp).ok());
+  }
+  pb::NetworkState state;
+  ASSERT_TRUE(state.ParseFromString(ExportStateBytes(stub.get(), "src")));
+  ASSERT_EQ(state.readouts_size(), 1);
+  state.clear_readouts();
+  const std::string prefix = state.SerializeAsString();
+  grpc::ClientContext ctx;
+  pb::SessionInfo info;
+  auto writer = stub->ImportState(&ctx, &info);
+  pb::ImportStateRequest header;
+  header.mutable_header()->set_name("copy");
+  ASSERT_TRUE(writer->Write(header));
+  pb::ImportStateRequest chunk;
+  chunk.set_data(prefix);
+  ASSERT_TRUE(writer->Write(chunk));
+  ctx.TryCancel();
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  grpc::Status s;
+  for (int i = 0; i < 50; ++i) {  // the server's side ends soon after.
+    Info(stub.get(), "copy", &s);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 // --- One writer per name -------------------------------------------------------
 
 class LifecycleTest : public ::testing::Test {
