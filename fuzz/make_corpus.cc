@@ -1,23 +1,74 @@
 // sorn_fuzz_corpus DIR: writes seed inputs for import_state_fuzzer: small
-// networks (native states, fresh and after plasticity), reference-layout
-// states and parameter sets, each prefixed by the fuzzer's format byte.
+// networks (native states, fresh and after plasticity, with and without
+// readouts of every kind of features), reference-layout states, parameter
+// sets, and session files (whole, and as payloads for the fuzzer's
+// valid-header path), each prefixed by the fuzzer's path byte.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
 #include "core/network.h"
 #include "core/random.h"
+#include "core/readout.h"
 #include "server/proto_convert.h"
+#include "server/readout_convert.h"
+#include "server/readout_set.h"
+#include "server/session_files.h"
 #include "sorn/v1/sorn.pb.h"
+#include "sorn/v1/storage.pb.h"
 
 namespace {
 
 namespace pb = ::sorn::v1;
 
+void WriteBytes(const std::string& dir, const std::string& name, char format,
+                const std::string& bytes) {
+  std::ofstream(dir + "/" + name, std::ios::binary) << format << bytes;
+}
+
 void Write(const std::string& dir, const std::string& name, char format,
            const google::protobuf::Message& message) {
-  std::ofstream(dir + "/" + name, std::ios::binary)
-      << format << message.SerializeAsString();
+  WriteBytes(dir, name, format, message.SerializeAsString());
+}
+
+// Readouts of every kind of features (each population, with and without the
+// input and the bias; classifiers and real-valued), with weights drawn from
+// `random`, as a session that fitted them would hold.
+sorn::server::ReadoutSet SomeReadouts(const sorn::server::ReadoutShape& shape,
+                                      sorn::Random& random) {
+  using sorn::server::Population;
+  sorn::server::ReadoutSet set;
+  int index = 0;
+  for (Population population :
+       {Population::kExcitatory, Population::kInhibitory,
+        Population::kRecurrent}) {
+    for (bool include_input : {false, true}) {
+      const bool bias = index % 3 != 2;
+      const bool classifier = index % 2 == 0;
+      const sorn::server::ReadoutFeatures features = {population, include_input,
+                                                      bias};
+      const int outputs = classifier ? 2 + index % 3 : 1 + index % 2;
+      Eigen::MatrixXd weights(
+          sorn::server::ReadoutSet::FeatureCount(features, shape), outputs);
+      for (Eigen::Index i = 0; i < weights.size(); ++i) {
+        weights.data()[i] = random.Uniform() - 0.5;
+      }
+      absl::StatusOr<sorn::Readout> readout =
+          sorn::Readout::FromWeights(std::move(weights), bias, classifier);
+      if (!readout.ok()) std::abort();
+      sorn::server::NamedReadout named{
+          *std::move(readout),    features, 1e-6, 100, 200, 0.25,
+          classifier ? 0.75 : 0.0};
+      if (!set.Restore("readout-" + std::to_string(index), std::move(named),
+                       shape)
+               .ok()) {
+        std::abort();
+      }
+      ++index;
+    }
+  }
+  return set;
 }
 
 }  // namespace
@@ -52,9 +103,32 @@ int main(int argc, char** argv) {
       }
       pb::NetworkState state;
       sorn::server::NetworkStateToProto(net->ExportState(), &state);
-      Write(dir, "native_" + std::to_string(ne) + "_" + std::to_string(steps),
-            0, state);
-      written += 1;
+      const std::string tag = std::to_string(ne) + "_" + std::to_string(steps);
+      Write(dir, "native_" + tag, 0, state);
+      // The same with readouts, as an export of a session that has some.
+      pb::NetworkState with_readouts = state;
+      sorn::server::ReadoutSetToProto(
+          SomeReadouts(sorn::server::ShapeOf(*net), inputs),
+          sorn::server::ShapeOf(*net), with_readouts.mutable_readouts());
+      Write(dir, "native_readouts_" + tag, 0, with_readouts);
+      // Session files as a checkpoint writes them: the current version with
+      // readouts, and the oldest version still read, which had none.
+      pb::StoredSession stored;
+      stored.set_tenant(ne == 20 ? "" : "alice");  // "": a file before tenants.
+      stored.set_name("session-" + tag);
+      stored.set_seed(uint64_t(ne));
+      stored.set_record_buffer_steps(1000);
+      *stored.mutable_state() = with_readouts;
+      WriteBytes(dir, "file_" + tag, 3,
+                 sorn::server::SessionFiles::Encode(stored));
+      WriteBytes(dir, "payload_" + tag, 4, '\0' + stored.SerializeAsString());
+      stored.mutable_state()->clear_readouts();
+      std::string old_file = sorn::server::SessionFiles::Encode(stored);
+      old_file[8] = char(sorn::server::kOldestSessionFileVersion);  // LE low.
+      WriteBytes(dir, "file_v1_" + tag, 3, old_file);
+      WriteBytes(dir, "payload_v1_" + tag, 4,
+                 '\1' + stored.SerializeAsString());
+      written += 6;
     }
     // The reference layout: dense matrices and vectors of the same network.
     pb::ReferenceState reference;

@@ -1,6 +1,8 @@
 #include "server/access_tokens.h"
 
+#include <algorithm>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -24,25 +26,59 @@ absl::Status LineError(absl::string_view source, int line,
       absl::StrCat(source, ":", line, ": ", what));
 }
 
-// Applies one "key=value" quota setting.
-absl::Status ApplyQuota(absl::string_view setting, TenantQuota& quota) {
-  std::pair<absl::string_view, absl::string_view> kv =
-      absl::StrSplit(setting, absl::MaxSplits('=', 1));
-  int64_t value = 0;
-  if (!absl::SimpleAtoi(kv.second, &value) || value < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("quota \"", setting, "\" must be key=N with N >= 0"));
+// The quota keys of a line and their largest values: the quota fields are
+// int (sessions, streams) and int64 (neurons), and a value that does not fit
+// must be refused, not wrapped (4294967297 sessions would be 1).
+struct QuotaKey {
+  absl::string_view name;
+  int64_t max;
+};
+constexpr QuotaKey kQuotaKeys[] = {
+    {"sessions", std::numeric_limits<int>::max()},
+    {"neurons", std::numeric_limits<int64_t>::max()},
+    {"streams", std::numeric_limits<int>::max()},
+};
+
+// Applies one "key=value" quota setting (field `field` of its line).
+// `seen` holds the keys the line already set. Messages name the field and
+// the key, never the text of the field: a line written in the wrong order
+// may hold a token anywhere (for example two tokens, the second where a
+// quota belongs), and a token made of digits would be a "value".
+absl::Status ApplyQuota(absl::string_view setting, size_t field,
+                        std::set<absl::string_view>& seen, TenantQuota& quota) {
+  const size_t equals = setting.find('=');
+  const QuotaKey* key = nullptr;
+  if (equals != absl::string_view::npos) {
+    for (const QuotaKey& k : kQuotaKeys) {
+      if (setting.substr(0, equals) == k.name) key = &k;
+    }
   }
-  if (kv.first == "sessions") {
-    quota.max_sessions = static_cast<int>(value);
-  } else if (kv.first == "neurons") {
-    quota.max_neurons = value;
-  } else if (kv.first == "streams") {
-    quota.max_streams = static_cast<int>(value);
-  } else {
+  if (key == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field ", field + 1,
+        " is not a quota: expected sessions=N, neurons=N or streams=N"));
+  }
+  if (!seen.insert(key->name).second) {
     return absl::InvalidArgumentError(
-        absl::StrCat("unknown quota \"", kv.first,
-                     "\" (one of sessions, neurons, streams)"));
+        absl::StrCat("quota ", key->name, " is set twice"));
+  }
+  // Digits only: SimpleAtoi would also take a sign and surrounding spaces.
+  const absl::string_view digits = setting.substr(equals + 1);
+  int64_t value = 0;
+  const bool all_digits =
+      !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+        return absl::ascii_isdigit(static_cast<unsigned char>(c));
+      });
+  if (!all_digits || !absl::SimpleAtoi(digits, &value) || value > key->max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "quota ", key->name, " must be a whole number from 0 to ", key->max));
+  }
+  if (key->name == "sessions") {
+    quota.max_sessions = static_cast<int>(value);
+  } else if (key->name == "neurons") {
+    quota.max_neurons = value;
+  } else {
+    quota.max_streams = static_cast<int>(value);
   }
   return absl::OkStatus();
 }
@@ -85,7 +121,9 @@ absl::StatusOr<AccessTokens> AccessTokens::Parse(absl::string_view text,
                                                  const TenantQuota& defaults) {
   AccessTokens result;
   result.tokens_.emplace();
-  std::unordered_map<std::string, TenantQuota> quotas;  // by tenant.
+  // By tenant: its quota and the line that first set it.
+  std::unordered_map<std::string, std::pair<TenantQuota, int>> quotas;
+  std::unordered_map<std::string, int> token_lines;  // token -> its line.
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
@@ -93,45 +131,57 @@ absl::StatusOr<AccessTokens> AccessTokens::Parse(absl::string_view text,
     std::vector<absl::string_view> fields =
         absl::StrSplit(line, absl::ByAnyChar(" \t\r"), absl::SkipEmpty());
     if (fields.empty()) continue;
+    // No error below quotes a field of the line, not even the tenant or the
+    // role: a line that is wrong is often wrong because its fields are not
+    // where they belong (a token pasted twice, columns swapped), so any of
+    // them may be a secret. Errors name the field's position instead.
     if (fields.size() < 3) {
       return LineError(source, line_number,
                        "expected: TOKEN TENANT ROLE [sessions=N] "
                        "[neurons=N] [streams=N]");
     }
-    // Errors below never quote fields[0]: it is the secret.
     if (fields[0].size() < kMinTokenLength) {
       return LineError(source, line_number,
-                       absl::StrCat("a token needs at least ", kMinTokenLength,
-                                    " characters"));
+                       absl::StrCat("a token (field 1) needs at least ",
+                                    kMinTokenLength, " characters"));
     }
-    if (absl::Status s = ValidateTenantName(fields[1]); !s.ok()) {
-      return LineError(source, line_number, s.message());
+    if (!ValidateTenantName(fields[1]).ok()) {
+      return LineError(source, line_number,
+                       "the tenant (field 2) must be 1 to 64 characters of "
+                       "A-Z a-z 0-9 _ -");
     }
     Caller caller;
     caller.tenant = std::string(fields[1]);
     if (fields[2] == "admin") {
       caller.role = Role::kAdmin;
     } else if (fields[2] != "user") {
-      return LineError(
-          source, line_number,
-          absl::StrCat("role \"", fields[2], "\" must be user or admin"));
+      return LineError(source, line_number,
+                       "the role (field 3) must be user or admin");
     }
     caller.quota = defaults;
+    std::set<absl::string_view> seen;
     for (size_t k = 3; k < fields.size(); ++k) {
-      if (absl::Status s = ApplyQuota(fields[k], caller.quota); !s.ok()) {
+      if (absl::Status s = ApplyQuota(fields[k], k, seen, caller.quota);
+          !s.ok()) {
         return LineError(source, line_number, s.message());
       }
     }
-    auto [it, fresh] = quotas.emplace(caller.tenant, caller.quota);
-    if (!fresh && !SameQuota(it->second, caller.quota)) {
+    auto [it, fresh] =
+        quotas.emplace(caller.tenant, std::pair(caller.quota, line_number));
+    if (!fresh && !SameQuota(it->second.first, caller.quota)) {
       return LineError(source, line_number,
-                       absl::StrCat("tenant ", caller.tenant,
-                                    " was given different quotas before"));
+                       absl::StrCat("the tenant of this line has different "
+                                    "quotas on line ",
+                                    it->second.second));
     }
-    if (!result.tokens_->emplace(std::string(fields[0]), caller).second) {
+    auto [earlier, added] =
+        token_lines.emplace(std::string(fields[0]), line_number);
+    if (!added) {
       return LineError(source, line_number,
-                       "this token appears on an earlier line too");
+                       absl::StrCat("the token of this line is also on line ",
+                                    earlier->second));
     }
+    result.tokens_->emplace(std::string(fields[0]), caller);
   }
   if (result.tokens_->empty()) {
     return absl::InvalidArgumentError(absl::StrCat(source, " holds no tokens"));

@@ -9,7 +9,9 @@
 //   77ab03...              ops     admin
 //
 // Quotas a line leaves out take the server's defaults (--tenant_max_*).
-// Several tokens may name the same tenant; they must then agree on quotas.
+// A quota is a whole number, 0 (no limit) to 2^31 - 1 for sessions and
+// streams, to 2^63 - 1 for neurons; each at most once per line. Several
+// tokens may name the same tenant; they must then agree on quotas.
 #ifndef SORN_SERVER_ACCESS_TOKENS_H_
 #define SORN_SERVER_ACCESS_TOKENS_H_
 
@@ -29,7 +31,9 @@ class AccessTokens {
   // Local mode: no tokens; every call is the local admin.
   AccessTokens() = default;
 
-  // Reads a tokens file. Errors name the file and line, never a token.
+  // Reads a tokens file. Errors name the file, the line and the field's
+  // position or quota key, and never quote the text of a line: a malformed
+  // line may hold a token in any field.
   static absl::StatusOr<AccessTokens> Load(const std::string& path,
                                            const TenantQuota& defaults);
   // Parses the text of a tokens file (`source` names it in errors).

@@ -3,7 +3,8 @@
 //
 //   sorn-server [--host=127.0.0.1] [--port=50051] [limits...]
 //               [--auth_tokens=FILE] [--tls_cert=PEM --tls_key=PEM
-//               [--tls_client_ca=PEM]] [--metrics_port=N] [--data_dir=DIR]
+//               [--tls_client_ca=PEM]] [--metrics_port=N [--metrics_threads=N]
+//               [--metrics_request_timeout_ms=MS]] [--data_dir=DIR]
 //
 // Prints "sorn-server listening on HOST:PORT (...)" once it accepts calls
 // (with --port=0, the port the system picked), and "sorn-server metrics on
@@ -20,10 +21,13 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -53,7 +57,7 @@ ABSL_FLAG(int64_t, record_buffer_steps, kDefaults.record_buffer_steps,
 ABSL_FLAG(int64_t, max_record_buffer_steps, kDefaults.max_record_buffer_steps,
           "largest record buffer a session may ask for");
 ABSL_FLAG(int, max_message_bytes, kDefaults.max_message_bytes,
-          "largest request message accepted");
+          "largest message accepted or sent (responses are split to fit)");
 ABSL_FLAG(int64_t, max_state_bytes, kDefaults.max_state_bytes,
           "largest state ImportState accepts");
 ABSL_FLAG(int64_t, max_readout_bytes, kDefaults.max_readout_bytes,
@@ -84,6 +88,11 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA that client certificates must chain to (mutual TLS)");
 ABSL_FLAG(int, metrics_port, kDefaults.metrics_port,
           "Prometheus /metrics port on --host (0: a free one; -1: off)");
+ABSL_FLAG(int, metrics_threads, kDefaults.metrics_threads,
+          "threads serving /metrics (a stalled client holds one)");
+ABSL_FLAG(int, metrics_request_timeout_ms, kDefaults.metrics_request_timeout_ms,
+          "a /metrics connection whose request has not arrived within this "
+          "many milliseconds is closed");
 ABSL_FLAG(std::string, replica_id, "",
           "name of this replica, sent as x-sorn-replica metadata with every "
           "response; empty: the host name");
@@ -121,6 +130,35 @@ int Fail(const absl::Status& status) {
   std::fprintf(stderr, "sorn-server: %s\n",
                std::string(status.message()).c_str());
   return 1;
+}
+
+// Flags whose values the types admit but the server does not: a negative
+// quota would silently mean "no limit" (only 0 says so), a metrics endpoint
+// without threads would never answer.
+absl::Status CheckFlags(const sorn::server::ServerOptions& options) {
+  auto at_least = [](const char* flag, int64_t value, int64_t min) {
+    return value >= min
+               ? absl::OkStatus()
+               : absl::InvalidArgumentError(absl::StrCat(
+                     "--", flag, " must be >= ", min, ", got ", value));
+  };
+  for (absl::Status s : {
+           at_least("tenant_max_sessions", options.tenant_max_sessions, 0),
+           at_least("tenant_max_neurons", options.tenant_max_neurons, 0),
+           at_least("tenant_max_streams", options.tenant_max_streams, 0),
+           at_least("metrics_threads", options.metrics_threads, 1),
+           at_least("metrics_request_timeout_ms",
+                    options.metrics_request_timeout_ms, 1),
+       }) {
+    if (!s.ok()) return s;
+  }
+  // Each thread is a civetweb worker with its own stack; a handful serve any
+  // number of Prometheus servers.
+  if (options.metrics_threads > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--metrics_threads must be <= 64, got ", options.metrics_threads));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -173,6 +211,9 @@ int main(int argc, char** argv) {
   options.tls_key = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  options.metrics_threads = absl::GetFlag(FLAGS_metrics_threads);
+  options.metrics_request_timeout_ms =
+      absl::GetFlag(FLAGS_metrics_request_timeout_ms);
   options.log_rpcs = absl::GetFlag(FLAGS_log_rpcs);
   options.replica_id = absl::GetFlag(FLAGS_replica_id);
   if (options.replica_id.empty()) {
@@ -181,6 +222,7 @@ int main(int argc, char** argv) {
     options.replica_id = host;
   }
 
+  if (absl::Status s = CheckFlags(options); !s.ok()) return Fail(s);
   sorn::server::AccessTokens tokens;
   if (!options.auth_tokens.empty()) {
     absl::StatusOr<sorn::server::AccessTokens> loaded =
@@ -199,8 +241,21 @@ int main(int argc, char** argv) {
   if (options.metrics_port >= 0) {
     const std::string at =
         options.host + ":" + std::to_string(options.metrics_port);
+    // CivetWeb serves each connection on one of num_threads workers, which
+    // waits up to request_timeout_ms for the request (from its first byte
+    // to the end of its headers, so trickling bytes does not extend it).
+    // With one thread and CivetWeb's default 30 s, a single client that
+    // sent half a request blocked every scrape for 30 s.
+    const std::vector<std::string> civetweb_options = {
+        "listening_ports",
+        at,
+        "num_threads",
+        std::to_string(options.metrics_threads),
+        "request_timeout_ms",
+        std::to_string(options.metrics_request_timeout_ms),
+    };
     try {  // prometheus-cpp (CivetWeb) reports a taken port by throwing.
-      exposer = std::make_unique<prometheus::Exposer>(at, 1);
+      exposer = std::make_unique<prometheus::Exposer>(civetweb_options);
     } catch (const std::exception& e) {
       return Fail(absl::UnavailableError("cannot serve metrics on " + at +
                                          ": " + e.what()));
@@ -229,6 +284,9 @@ int main(int argc, char** argv) {
   const std::string address = options.host + ":" + std::to_string(options.port);
   builder.AddListeningPort(address, *credentials, &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  // Responses are built to fit this (ResponseBounds); the limit makes gRPC
+  // refuse, not protobuf abort, should one ever pass it.
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
   // Idle pool threads poll for work this often; it bounds how long shutdown
   // waits for them.
   builder.SetSyncServerOption(

@@ -24,7 +24,8 @@ struct ServerOptions {
   int64_t record_buffer_steps = 10'000;
   // Largest record buffer a session may ask for.
   int64_t max_record_buffer_steps = 1'000'000;
-  // Largest request message gRPC accepts (explicit inputs are the big ones).
+  // Largest message gRPC accepts (explicit inputs are the big ones) or
+  // sends: Simulate and Train split their responses to fit it.
   int max_message_bytes = 64 << 20;
   // Largest serialized state ImportState accepts, over all its chunks.
   int64_t max_state_bytes = int64_t{2} << 30;
@@ -61,6 +62,12 @@ struct ServerOptions {
   // Port of the Prometheus /metrics endpoint on `host`; 0 picks a free
   // port (printed at start); -1: not served.
   int metrics_port = -1;
+  // Threads serving /metrics, and how long one request may take to arrive
+  // before its connection is closed: a client that opens a connection and
+  // stalls holds one thread for at most the timeout, and the other threads
+  // keep answering scrapes.
+  int metrics_threads = 4;
+  int metrics_request_timeout_ms = 5000;
   // One JSON line per call on stderr.
   bool log_rpcs = true;
   // Name of this server among the replicas behind one address, sent with

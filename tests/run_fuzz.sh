@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target for ImportState's data and the proto-to-core
-# conversion with clang, AddressSanitizer and UndefinedBehaviorSanitizer in
-# build-fuzz/, writes a seed corpus, and fuzzes for a bounded time
-# (FUZZ_SECONDS, default 60). Any crash, sanitizer report, leak or broken
-# round trip fails the run and leaves the input in build-fuzz/crash-*.
+# Builds the libFuzzer target for ImportState's data (readouts included),
+# CreateSession's parameters and the session files of --data_dir (see
+# fuzz/README.md) with clang, AddressSanitizer and UndefinedBehaviorSanitizer
+# in build-fuzz/, writes a seed corpus, and fuzzes for a bounded time
+# (FUZZ_SECONDS, default 60). Any crash, sanitizer report, leak, wrong
+# readout score or broken round trip fails the run and leaves the input in
+# build-fuzz/crash-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"
@@ -22,4 +24,4 @@ build-fuzz/fuzz/sorn_import_state_fuzzer -max_total_time="$seconds" -timeout=10 
   build-fuzz/corpus fuzz/regressions > build-fuzz/fuzz.log 2>&1 ||
   { tail -60 build-fuzz/fuzz.log; exit 1; }
 tail -8 build-fuzz/fuzz.log
-echo "fuzz: ${seconds}s without a crash, sanitizer report or broken round trip"
+echo "fuzz: ${seconds}s without a crash, sanitizer report, wrong score or broken round trip"

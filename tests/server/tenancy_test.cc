@@ -267,11 +267,20 @@ TEST_F(TenancyTest, QuotasOfSessionsNeuronsAndStreams) {
 
 TEST_F(TenancyTest, BadTokensFilesStopTheServerWithoutQuotingTokens) {
   const std::string secret = "a-secret-token-that-must-not-leak";
+  const std::string second = "another-secret-token-not-to-leak";
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {secret + " alice superuser\n", ":1: role \"superuser\""},
-      {"# header\n" + secret + " al/ice user\n", ":2: tenant \"al/ice\""},
-      {secret + " alice user sessions=-3\n", "must be key=N"},
-      {secret + " alice user\n" + secret + " bob user\n", "earlier line"},
+      {secret + " alice superuser\n", ":1: the role (field 3) must be"},
+      {"# header\n" + secret + " al/ice user\n", ":2: the tenant (field 2)"},
+      {secret + " alice user sessions=-3\n",
+       ":1: quota sessions must be a whole number from 0 to 2147483647"},
+      // Would wrap to 1 session if it were cast to int.
+      {secret + " alice user sessions=4294967297\n",
+       ":1: quota sessions must be a whole number from 0 to 2147483647"},
+      // Two tokens on one line: the second must not leak either.
+      {secret + " alice user " + second + "\n", ":1: field 4 is not a quota"},
+      {secret + " alice " + second + "\n", ":1: the role (field 3) must be"},
+      {secret + " alice user\n" + secret + " bob user\n",
+       ":2: the token of this line is also on line 1"},
       {"short alice user\n", "at least 16 characters"},
       {"# nothing\n", "holds no tokens"},
   };
@@ -285,8 +294,32 @@ TEST_F(TenancyTest, BadTokensFilesStopTheServerWithoutQuotingTokens) {
     const std::string log = Stderr();
     EXPECT_NE(log.find(expected), std::string::npos) << log;
     EXPECT_EQ(log.find(secret), std::string::npos) << log;
+    EXPECT_EQ(log.find(second), std::string::npos) << log;
     fs::remove(dir_ / "stderr");
   }
+}
+
+TEST_F(TenancyTest, NegativeDefaultQuotasStopTheServer) {
+  // A negative quota would silently mean "no limit" (only 0 says so).
+  for (const char* flag :
+       {"--tenant_max_sessions=-1", "--tenant_max_neurons=-5",
+        "--tenant_max_streams=-2"}) {
+    TestServer server({Flags()[0], flag}, LogTo());
+    EXPECT_FALSE(server.ok()) << flag;
+    const int status = server.Stop();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << flag;
+    const std::string log = Stderr();
+    const std::string name =
+        std::string(flag).substr(0, std::string(flag).find('='));
+    EXPECT_NE(log.find(name + " must be >= 0"), std::string::npos) << log;
+    fs::remove(dir_ / "stderr");
+  }
+  // Values an int flag cannot hold are refused by the flag parser itself
+  // (exit code 1 too), not wrapped.
+  TestServer server({Flags()[0], "--tenant_max_sessions=4294967297"}, LogTo());
+  EXPECT_FALSE(server.ok());
+  const int status = server.Stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
 }
 
 TEST_F(TenancyTest, LocalModeSaysSoAndEveryCallIsTheLocalAdmin) {
