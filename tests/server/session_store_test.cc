@@ -1,0 +1,243 @@
+// SessionStore, SessionFiles and MemoryBudget in process, without gRPC: the
+// lifecycle rules (a name is claimed from Begin to Commit, deleted and
+// replaced sessions cannot be driven, a failed write rolls back), the file
+// format's checks, start-up's clean-up, and the budget's arithmetic.
+#include "server/session_store.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "gtest/gtest.h"
+#include "server/memory_budget.h"
+#include "server/session_files.h"
+
+namespace sorn::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+Params Small(int ne = 40) {
+  Params p;
+  p.ne = ne;
+  return p;
+}
+
+Caller Alice(TenantQuota quota = {}) { return {"alice", Role::kUser, quota}; }
+
+class SessionStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("sorn_store_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    files_ = std::make_unique<SessionFiles>(dir_.string());
+    ASSERT_TRUE(files_->Open().ok());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<SessionStore> NewStore(int64_t memory = int64_t{1} << 34) {
+    ServerOptions options;
+    options.max_memory_bytes = memory;
+    options.record_buffer_steps = 10;
+    return std::make_unique<SessionStore>(options, files_.get(), &metrics_);
+  }
+  void Step(Session& session, int steps) {
+    session.WithState([&](Network& net, ActivityLog&, ReadoutSet&) {
+      std::vector<double> input(net.nu(), 0.0);
+      StepRecord record;
+      for (int t = 0; t < steps; ++t) {
+        ASSERT_TRUE(net.Step(input, StepOptions(), &record).ok());
+      }
+    });
+  }
+  int64_t StepCount(const Session& session) {
+    return session.WithState([](const Network& net, const ActivityLog&,
+                                const ReadoutSet&) { return net.step_count(); });
+  }
+
+  fs::path dir_;
+  ServerMetrics metrics_;
+  std::unique_ptr<SessionFiles> files_;
+};
+
+TEST_F(SessionStoreTest, ANameBeingMadeIsClaimedButNotVisible) {
+  auto store = NewStore();
+  absl::StatusOr<SessionStore::NewSession> pending =
+      store->Begin(Alice(), "a", Small(), std::nullopt, false);
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  EXPECT_EQ(store->Get(Alice(), "a").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->Delete(Alice(), "a").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->Begin(Alice(), "a", Small(), std::nullopt, false)
+                .status()
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store->Begin(Alice(), "a", Small(), std::nullopt, true)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(fs::exists(files_->PathOf("alice", "a")));
+  EXPECT_GT(store->budget()->reserved(), 0);
+  absl::StatusOr<Network> net = Network::Create(Small(), 1);
+  ASSERT_TRUE(net.ok());
+  absl::StatusOr<std::shared_ptr<Session>> made =
+      store->Commit(*std::move(pending), *std::move(net), ReadoutSet(), 1);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_TRUE(fs::exists(files_->PathOf("alice", "a")));  // durable first.
+  EXPECT_TRUE(store->Get(Alice(), "a").ok());
+}
+
+TEST_F(SessionStoreTest, AnAbandonedNameGivesEverythingBack) {
+  auto store = NewStore();
+  const TenantQuota one{.max_sessions = 1};
+  {
+    absl::StatusOr<SessionStore::NewSession> pending =
+        store->Begin(Alice(one), "a", Small(), std::nullopt, false);
+    ASSERT_TRUE(pending.ok());
+    EXPECT_EQ(store->Begin(Alice(one), "b", Small(), std::nullopt, false)
+                  .status()
+                  .code(),
+              absl::StatusCode::kResourceExhausted);  // the quota is taken.
+  }
+  EXPECT_EQ(store->budget()->reserved(), 0);
+  EXPECT_TRUE(store->Create(Alice(one), "b", Small(), 1, std::nullopt).ok());
+}
+
+TEST_F(SessionStoreTest, DeletedAndReplacedSessionsCannotBeDrivenAgain) {
+  auto store = NewStore();
+  ASSERT_TRUE(store->Create(Alice(), "a", Small(), 1, std::nullopt).ok());
+  std::shared_ptr<Session> early = *store->Get(Alice(), "a");
+  {
+    absl::StatusOr<Session::Driver> driver = early->TryDrive();
+    ASSERT_TRUE(driver.ok());
+    EXPECT_EQ(store->Delete(Alice(), "a").code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+  ASSERT_TRUE(store->Delete(Alice(), "a").ok());
+  EXPECT_FALSE(fs::exists(files_->PathOf("alice", "a")));
+  // A call that found the session before the delete cannot drive it, so
+  // it can never write the file of a new session of that name.
+  EXPECT_EQ(early->TryDrive().status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store->Create(Alice(), "a", Small(), 2, std::nullopt).ok());
+  std::shared_ptr<Session> second = *store->Get(Alice(), "a");
+  absl::StatusOr<SessionStore::NewSession> replacing =
+      store->Begin(Alice(), "a", Small(), std::nullopt, /*replace=*/true);
+  ASSERT_TRUE(replacing.ok());
+  // The old session is held by the replacement until it commits.
+  EXPECT_EQ(second->TryDrive().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  absl::StatusOr<Network> net = Network::Create(Small(), 3);
+  ASSERT_TRUE(store->Commit(*std::move(replacing), *std::move(net),
+                            ReadoutSet(), 3)
+                  .ok());
+  EXPECT_EQ(second->TryDrive().status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*store->Get(Alice(), "a"))->seed(), 3u);
+}
+
+// A write that cannot be made (here: no memory left to serialize it) rolls
+// the session back to its file.
+TEST_F(SessionStoreTest, AFailedWriteRollsBackToTheLastSavedState) {
+  const int64_t bytes = SessionStore::SessionBytes(Small(), 10);
+  // Saving one session needs twice its bytes more: room for one such save.
+  auto store = NewStore(/*memory=*/bytes * 7 / 2);
+  absl::StatusOr<std::shared_ptr<Session>> s =
+      store->Create(Alice(), "a", Small(), 1, std::nullopt);
+  ASSERT_TRUE(s.ok()) << s.status();
+  Step(**s, 5);
+  absl::StatusOr<Session::Driver> driver = (*s)->TryDrive();
+  ASSERT_TRUE(driver.ok());
+  ASSERT_TRUE(store->Persist(**s).ok());
+  // Another call takes the room that saving needs.
+  absl::StatusOr<MemoryBudget::Reservation> other =
+      store->budget()->Reserve(bytes, "another call");
+  ASSERT_TRUE(other.ok());
+  Step(**s, 7);
+  EXPECT_EQ(StepCount(**s), 12);
+  const absl::Status failed = store->Persist(**s);
+  EXPECT_EQ(failed.code(), absl::StatusCode::kResourceExhausted) << failed;
+  EXPECT_NE(failed.message().find("back at its last saved state"),
+            std::string::npos)
+      << failed;
+  EXPECT_EQ(StepCount(**s), 5);
+}
+
+TEST_F(SessionStoreTest, LoadingMovesUnloadableFilesAsideAndRemovesTempFiles) {
+  {
+    auto store = NewStore();
+    ASSERT_TRUE(store->Create(Alice(), "good", Small(), 1, std::nullopt).ok());
+    ASSERT_TRUE(store->Create(Alice(), "bad", Small(), 2, std::nullopt).ok());
+  }
+  fs::resize_file(files_->PathOf("alice", "bad"), 30);
+  std::ofstream(files_->PathOf("alice", "x") + ".tmp") << "torn";
+  auto store = NewStore();
+  std::vector<std::string> reports;
+  EXPECT_EQ(store->LoadFromDisk(
+                [&](const std::string& r) { reports.push_back(r); }),
+            1);
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_NE(reports[0].find("x.sorn.tmp"), std::string::npos) << reports[0];
+  EXPECT_NE(reports[1].find("truncated"), std::string::npos) << reports[1];
+  EXPECT_NE(reports[1].find("bad.sorn.unloadable-"), std::string::npos);
+  EXPECT_FALSE(fs::exists(files_->PathOf("alice", "x") + ".tmp"));
+  EXPECT_FALSE(fs::exists(files_->PathOf("alice", "bad")));
+  EXPECT_TRUE(store->Get(Alice(), "good").ok());
+}
+
+TEST(SessionFilesTest, DecodeChecksMagicVersionLengthAndChecksum) {
+  sorn::v1::StoredSession stored;
+  stored.set_tenant("t");
+  stored.set_name("n");
+  stored.set_seed(9);
+  const std::string good = SessionFiles::Encode(stored);
+  ASSERT_TRUE(SessionFiles::Decode(good).ok());
+  EXPECT_EQ(SessionFiles::Decode(good)->seed(), 9u);
+  auto broken = [&](int at, char value) {
+    std::string b = good;
+    b[at] = value;
+    return SessionFiles::Decode(b).status();
+  };
+  EXPECT_EQ(broken(0, 'X').message(), "not a sorn-server session file");
+  EXPECT_EQ(broken(8, 99).message(), "unsupported format version 99");
+  EXPECT_EQ(broken(int(good.size()) - 1, '\x7f').message(),
+            "checksum mismatch");
+  EXPECT_NE(SessionFiles::Decode(good.substr(0, good.size() - 1))
+                .status()
+                .message()
+                .find("truncated"),
+            std::string::npos);
+  EXPECT_EQ(SessionFiles::Decode("").status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+TEST(MemoryBudgetTest, ReservationsAreCountedUntilTheyEnd) {
+  int64_t seen = -1;
+  MemoryBudget budget(1000, [&](int64_t r) { seen = r; });
+  absl::StatusOr<MemoryBudget::Reservation> a = budget.Reserve(600, "a");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(seen, 600);
+  const absl::Status refused = budget.Reserve(500, "the thing").status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(refused.message().find("the thing needs about 1 MiB"),
+            std::string::npos)
+      << refused;
+  // A credit counts bytes about to be given back (a replaced session).
+  EXPECT_TRUE(budget.Reserve(500, "replacement", /*credit=*/600).ok());
+  EXPECT_EQ(budget.reserved(), 600);  // the replacement ended already.
+  EXPECT_TRUE(a->Resize(1000, "a").ok());
+  EXPECT_FALSE(a->Resize(1001, "a").ok());
+  EXPECT_EQ(a->bytes(), 1000);  // unchanged by the refusal.
+  EXPECT_TRUE(a->Resize(10, "a").ok());
+  EXPECT_EQ(budget.reserved(), 10);
+  // No request can overflow the arithmetic.
+  EXPECT_FALSE(budget.Reserve(INT64_MAX, "huge").ok());
+  {
+    MemoryBudget::Reservation moved = *std::move(a);
+    EXPECT_EQ(budget.reserved(), 10);
+  }
+  EXPECT_EQ(budget.reserved(), 0);
+  EXPECT_EQ(seen, 0);
+}
+
+}  // namespace
+}  // namespace sorn::server
