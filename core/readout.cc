@@ -85,6 +85,17 @@ absl::StatusOr<Readout> Readout::FitValues(const Eigen::MatrixXd& features,
   Readout readout(*std::move(w), options.bias, /*classifier=*/false);
   readout.training_error_ =
       (x * readout.weights_ - targets).squaredNorm() / double(targets.size());
+  // Finite inputs can still overflow: targets near 1e308 make X'Y infinite
+  // and the weights NaN, targets of 1e200 an error of 1e400. Such a readout
+  // would score NaN and could not be stored, so it is refused.
+  if (!readout.weights_.allFinite() ||
+      !std::isfinite(readout.training_error_)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the fit overflows double precision (weights or training error are "
+        "not finite); the largest target is ",
+        targets.cwiseAbs().maxCoeff(), " and the largest feature ",
+        features.cwiseAbs().maxCoeff(), ": scale them down"));
+  }
   return readout;
 }
 

@@ -29,7 +29,8 @@ class Readout {
   // Fits outputs = features * W (+ bias) to real-valued `targets`.
   // REQUIRES nothing; errors (InvalidArgument) name what is wrong: rows of
   // features and targets differ or are 0, a non-finite value, a negative or
-  // non-finite regularization, collinear features without regularization.
+  // non-finite regularization, collinear features without regularization,
+  // values so large that the weights or the training error overflow.
   static absl::StatusOr<Readout> FitValues(const Eigen::MatrixXd& features,
                                            const Eigen::MatrixXd& targets,
                                            const ReadoutOptions& options);

@@ -68,17 +68,42 @@ int64_t ActivityLog::FirstSlot(int64_t steps, int64_t skip_last) const {
 
 SpikeTrain ActivityLog::Train(Population population, int64_t last_steps,
                               int64_t skip_last) const {
+  return *Train(population, last_steps, skip_last, StopCheck());
+}
+
+absl::StatusOr<SpikeTrain> ActivityLog::Train(Population population,
+                                              int64_t last_steps,
+                                              int64_t skip_last,
+                                              const StopCheck& stop) const {
   const int64_t steps = Covered(last_steps, skip_last);
   const int n = Neurons(population);
   const size_t bytes = PackedBytes(n);
   const std::vector<uint8_t>& buffer = Buffer(population);
   SpikeTrain train(static_cast<int>(steps), n);
+  const int64_t rows_per_check =
+      std::max<int64_t>(1, (int64_t{1} << 20) / std::max(1, n));
   int64_t slot = FirstSlot(steps, skip_last);
   for (int64_t t = 0; t < steps; ++t) {
     UnpackBits(&buffer[slot * bytes], n, &train.spikes[size_t(t) * n]);
     slot = (slot + 1) % capacity_;
+    if (stop && t % rows_per_check == rows_per_check - 1 && stop()) {
+      return absl::CancelledError("the copy of the recorded steps was stopped");
+    }
   }
   return train;
+}
+
+int64_t ActivityLog::Spikes(Population population, int64_t last_steps) const {
+  const int64_t steps = Covered(last_steps, 0);
+  const size_t bytes = PackedBytes(Neurons(population));
+  const std::vector<uint8_t>& buffer = Buffer(population);
+  int64_t spikes = 0;
+  int64_t slot = FirstSlot(steps, 0);
+  for (int64_t t = 0; t < steps; ++t) {
+    spikes += CountBits(&buffer[slot * bytes], bytes);
+    slot = (slot + 1) % capacity_;
+  }
+  return spikes;
 }
 
 std::vector<double> ActivityLog::Inputs(int64_t last_steps,

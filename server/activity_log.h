@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "core/statistics.h"
 #include "core/step_record.h"
 
@@ -33,6 +34,19 @@ class ActivityLog {
   // `skip_last` leaves out that many of the most recent steps first.
   SpikeTrain Train(Population population, int64_t last_steps,
                    int64_t skip_last = 0) const;
+  // The same, asking `stop` every ~1M neurons copied (a large train takes
+  // seconds); CANCELLED when it says so.
+  absl::StatusOr<SpikeTrain> Train(Population population, int64_t last_steps,
+                                   int64_t skip_last,
+                                   const StopCheck& stop) const;
+  // Steps Train(last_steps, skip_last) covers, and its neurons.
+  int64_t Steps(int64_t last_steps, int64_t skip_last = 0) const {
+    return Covered(last_steps, skip_last);
+  }
+  int Neurons(Population p) const;
+  // Spikes in the steps Train(population, last_steps) covers (popcounts of
+  // the packed steps: cheap, for sizing what a call will build from them).
+  int64_t Spikes(Population population, int64_t last_steps) const;
   // The inputs of the same steps as Train: steps x nu, row-major.
   std::vector<double> Inputs(int64_t last_steps, int64_t skip_last = 0) const;
   // Mean fraction of active neurons per recorded step; 0 when empty. O(1).
@@ -40,7 +54,6 @@ class ActivityLog {
 
  private:
   const std::vector<uint8_t>& Buffer(Population p) const;
-  int Neurons(Population p) const;
   // Steps Train(last_steps, skip_last) covers, and the slot of the first.
   int64_t Covered(int64_t last_steps, int64_t skip_last) const;
   int64_t FirstSlot(int64_t steps, int64_t skip_last) const;

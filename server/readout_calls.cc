@@ -51,10 +51,25 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
         // by a long fit), installed under it; the driver keeps the log and
         // the readouts as they were in between.
         ReadoutShape shape;
+        // The fit's working memory (FitBytes), reserved before Prepare
+        // copies the features and held until the fit is installed. A fit
+        // over --max_readout_bytes is left to Prepare, which refuses it
+        // naming that limit.
+        MemoryBudget::Reservation fit_memory;
         absl::StatusOr<ReadoutFit> fit = (*session)->WithState(
             [&](const Network& net, const ActivityLog& log,
-                const ReadoutSet& readouts) {
+                const ReadoutSet& readouts) -> absl::StatusOr<ReadoutFit> {
               shape = ShapeOf(net);
+              const int64_t fit_bytes = ReadoutSet::FitBytes(
+                  targets->rows(), ReadoutSet::FeatureCount(*features, shape),
+                  targets->outputs());
+              if (fit_bytes <= options_.max_readout_bytes) {
+                ASSIGN_OR_RETURN(
+                    fit_memory,
+                    store_->budget()->Reserve(
+                        fit_bytes,
+                        "FitReadout's features and normal equations"));
+              }
               return readouts.Prepare(request->readout(), *features, *targets,
                                       lambda, request->skip_last(), log, shape,
                                       net.step_count(),

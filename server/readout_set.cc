@@ -1,5 +1,6 @@
 #include "server/readout_set.h"
 
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -116,6 +117,15 @@ absl::StatusOr<NamedReadout> ReadoutSet::Solve(const ReadoutFit& fit,
   if (!readout.ok()) return readout.status();
   const double error = readout->training_error();
   const double accuracy = readout->training_accuracy();
+  // Readout refuses fits that overflow; this keeps a non-finite figure out
+  // of the session whatever the engine lets through, since a session file
+  // holding one would be refused at load.
+  if (!readout->weights().allFinite() || !std::isfinite(error) ||
+      !std::isfinite(accuracy)) {
+    return absl::InvalidArgumentError(
+        "the fit's weights or training error are not finite; scale the "
+        "targets down");
+  }
   return NamedReadout{*std::move(readout),
                       fit.features,
                       fit.regularization,

@@ -102,7 +102,8 @@ class ReadoutSet {
       const ActivityLog& log, const ReadoutShape& shape, int64_t session_step,
       int64_t max_bytes) const;
   // The ridge regression itself; INVALID_ARGUMENT for bad targets or
-  // regularization, or collinear features without regularization.
+  // regularization, collinear features without regularization, or a fit
+  // whose weights, error or accuracy are not finite (nothing is changed).
   static absl::StatusOr<NamedReadout> Solve(const ReadoutFit& fit,
                                             const ReadoutTargets& targets);
   const NamedReadout* Install(const std::string& name, NamedReadout readout);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace sorn::server {
@@ -24,11 +25,22 @@ absl::StatusOr<Caller> SornService::Admit(
     std::optional<StreamSlots::Slot>* slot) {
   absl::StatusOr<Caller> caller =
       tokens_->Authenticate(Authorization(*context));
+  // kStream and kLongUnary both hold a slot.
   if (!caller.ok() || kind == Kind::kUnary) return caller;
   absl::StatusOr<StreamSlots::Slot> taken = stream_slots_.Acquire(*caller);
   if (!taken.ok()) return taken.status();
   slot->emplace(*std::move(taken));
   return caller;
+}
+
+absl::Status SornService::OutOfMemory(const char* method, const char* what) {
+  // The call's own log line (its session escaped) follows this one.
+  std::fprintf(stderr,
+               "sorn-server: %s ran out of memory (%s); answered "
+               "RESOURCE_EXHAUSTED\n",
+               method, what);
+  return absl::ResourceExhaustedError(absl::StrCat(
+      method, " ran out of memory on the server; retry later or ask for less"));
 }
 
 grpc::Status SornService::Finish(const CallRecord& call,

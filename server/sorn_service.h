@@ -1,6 +1,7 @@
 // SornService: the gRPC handlers of sorn.v1.Sorn. Each handler runs its body
 // through Serve, which authenticates the caller, holds a stream slot for
-// streaming calls, and when the body's absl::Status comes back writes the
+// streaming calls and long unary ones, turns an allocation failure into
+// RESOURCE_EXHAUSTED, and when the body's absl::Status comes back writes the
 // call's log line, records its metrics and maps the status with
 // ToGrpcStatus, the one place where codes are chosen. Bodies convert the
 // request and call the session store and the engine. Streaming handlers hold
@@ -9,6 +10,8 @@
 #define SORN_SERVER_SORN_SERVICE_H_
 
 #include <chrono>
+#include <new>
+#include <stdexcept>
 
 #include "absl/status/status.h"
 #include "server/access_tokens.h"
@@ -75,17 +78,26 @@ class SornService final : public pb::Sorn::Service {
                              pb::SessionInfo*) override;
 
  private:
-  enum class Kind { kUnary, kStream };
+  // What a call holds of its tenant's `streams=` quota (StreamSlots): a
+  // slot for its whole life for a stream (Simulate, Train, Step,
+  // ExportState, ImportState) and for a long unary call (GetStatistics,
+  // whose work grows with the record buffer: many at once would take every
+  // core); none for the other unary calls, which are short.
+  enum class Kind { kUnary, kStream, kLongUnary };
   // Runs `body(caller, call)` for an authenticated caller and finishes the
   // call (log line, metrics, status mapping).
   template <typename Body>
   grpc::Status Serve(grpc::ServerContext* context, const char* method,
                      Kind kind, Body&& body);
-  // Authenticates the caller; for streams, also takes a stream slot.
+  // Authenticates the caller; for streams and long unary calls, also takes a
+  // stream slot.
   absl::StatusOr<Caller> Admit(grpc::ServerContext* context, Kind kind,
                                std::optional<StreamSlots::Slot>* slot);
   grpc::Status Finish(const CallRecord& call, const absl::Status& status,
                       std::chrono::steady_clock::time_point start);
+  // Logs an allocation that failed in `method` (`what`: the exception's)
+  // and returns the call's RESOURCE_EXHAUSTED.
+  static absl::Status OutOfMemory(const char* method, const char* what);
 
   // Simulate and Train; `default_phase` applies when the request names none.
   absl::Status Run(grpc::ServerContext* context, const Caller& caller,
@@ -120,11 +132,22 @@ grpc::Status SornService::Serve(grpc::ServerContext* context,
   call.method = method;
   call.peer = context->peer();
   std::optional<StreamSlots::Slot> slot;
-  absl::StatusOr<Caller> caller = Admit(context, kind, &slot);
-  absl::Status status = caller.status();
-  if (caller.ok()) {
-    call.tenant = caller->tenant;
-    status = body(*caller, call);
+  absl::Status status;
+  // Every allocation a call makes is meant to be reserved from the memory
+  // budget first; one that fails anyway (an estimate that was short, the
+  // system out of memory) must not escape: gRPC would answer UNKNOWN. The
+  // call's objects are released by their destructors on the way here.
+  try {
+    absl::StatusOr<Caller> caller = Admit(context, kind, &slot);
+    status = caller.status();
+    if (caller.ok()) {
+      call.tenant = caller->tenant;
+      status = body(*caller, call);
+    }
+  } catch (const std::bad_alloc& e) {
+    status = OutOfMemory(method, e.what());
+  } catch (const std::length_error& e) {  // a container asked for > max_size.
+    status = OutOfMemory(method, e.what());
   }
   return Finish(call, status, start);
 }

@@ -99,13 +99,17 @@ absl::StatusOr<ImportedState> DecodeState(
         absl::StrCat("unknown state format ", int(header.format())));
   }
   // Crafted data can cost many times its size to parse: price it first.
-  ASSIGN_OR_RETURN(
-      const int64_t parse_bytes,
-      ParseCost(reference ? pb::ReferenceState::descriptor()
-                          : pb::NetworkState::descriptor(),
-                bytes));
+  const google::protobuf::Descriptor* type =
+      reference ? pb::ReferenceState::descriptor()
+                : pb::NetworkState::descriptor();
+  absl::StatusOr<int64_t> parse_bytes = ParseCost(type, bytes);
+  if (!parse_bytes.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "data is not a serialized ", type->name(), ": ",
+        parse_bytes.status().message()));
+  }
   // The buffer, the parsed message, and the state converted from it.
-  RETURN_IF_ERROR(memory->Resize(int64_t(bytes.size()) + 2 * parse_bytes,
+  RETURN_IF_ERROR(memory->Resize(int64_t(bytes.size()) + 2 * *parse_bytes,
                                  "parsing the import"));
   ImportedState imported;
   imported.seed = header.has_seed() ? header.seed() : 0;

@@ -1,5 +1,5 @@
-// StreamSlots: counts each tenant's running streaming calls against its
-// quota (TenantQuota::max_streams).
+// StreamSlots: counts each tenant's running streaming calls, and its long
+// unary ones (GetStatistics), against its quota (TenantQuota::max_streams).
 #ifndef SORN_SERVER_STREAM_SLOTS_H_
 #define SORN_SERVER_STREAM_SLOTS_H_
 
@@ -16,7 +16,7 @@ namespace sorn::server {
 // Thread-safe. Owned by the service; slots must not outlive it.
 class StreamSlots {
  public:
-  // Held by one streaming call for its life.
+  // Held by one streaming or long unary call for its life.
   class Slot {
    public:
     Slot(StreamSlots* owner, std::string tenant)

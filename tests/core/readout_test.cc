@@ -113,5 +113,33 @@ TEST(ReadoutTest, BadInputIsRefusedWithAReason) {
             bad);
 }
 
+// Finite but huge values overflow inside the fit: X'Y of targets 1e308 is
+// infinite (weights NaN), and targets of 1e200 fit to finite weights whose
+// squared error, ~1e400, is not a double. Both are refused, saying why; a
+// large target that the fit can represent still fits.
+TEST(ReadoutTest, FitsThatOverflowAreRefused) {
+  const Eigen::MatrixXd x = Uniform(10, 2, 7);
+  for (double big : {1e308, 1e200}) {
+    const Eigen::MatrixXd y = Eigen::MatrixXd::Constant(10, 1, big);
+    absl::StatusOr<Readout> r = Readout::FitValues(x, y, {});
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << big;
+    EXPECT_NE(r.status().message().find("overflows"), std::string::npos)
+        << r.status();
+  }
+  // Features (e.g. recorded inputs) of 1e200 make X'X overflow.
+  const Eigen::MatrixXd huge = Eigen::MatrixXd::Constant(10, 2, 1e200);
+  EXPECT_EQ(Readout::FitValues(huge, Uniform(10, 1, 8), {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  std::vector<int32_t> labels = {0, 1, 0, 1, 0, 1, 0, 1, 0, 1};
+  EXPECT_EQ(Readout::FitClasses(huge, labels, 2, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // 1e100 everywhere: bias 1e100 (exactly representable fit), error ~0.
+  const Eigen::MatrixXd y = Eigen::MatrixXd::Constant(10, 1, 1e100);
+  absl::StatusOr<Readout> fine = Readout::FitValues(x, y, {});
+  ASSERT_TRUE(fine.ok()) << fine.status();
+  EXPECT_TRUE(fine->weights().allFinite());
+  EXPECT_NEAR(fine->Predict(x)(0, 0) / 1e100, 1.0, 1e-6);
+}
+
 }  // namespace
 }  // namespace sorn

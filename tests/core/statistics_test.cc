@@ -1,7 +1,10 @@
 #include "core/statistics.h"
 
 #include <cmath>
+#include <random>
 
+#include "Eigen/Dense"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace sorn {
@@ -164,6 +167,155 @@ TEST(StatisticsTest, EmptyTrainsGiveDefinedResultsOrErrors) {
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->mean, 0.0);
   EXPECT_EQ(none->matrix.rows, 0);
+}
+
+// A random train: neuron i fires with its own probability, some neurons
+// never and some always (they do not vary).
+SpikeTrain RandomTrain(int steps, int neurons, uint32_t seed) {
+  std::mt19937 random(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<double> p(neurons);
+  for (int i = 0; i < neurons; ++i) {
+    p[i] = i % 11 == 3 ? 0.0 : i % 13 == 5 ? 1.0 : 0.02 + 0.5 * u(random);
+  }
+  SpikeTrain s(steps, neurons);
+  for (int t = 0; t < steps; ++t) {
+    // A shared drive on some steps makes the neurons correlate.
+    const double drive = u(random) < 0.2 ? 0.3 : 0.0;
+    for (int i = 0; i < neurons; ++i) {
+      const bool varies = p[i] > 0.0 && p[i] < 1.0;
+      s.set(t, i, u(random) < p[i] + (varies ? drive : 0.0));
+    }
+  }
+  return s;
+}
+
+// The reference's avg_corr_coeff as the server computed it before: the
+// centered T x n train, its Gram matrix, Pearson of each pair.
+Correlation ReferenceCorrelation(const SpikeTrain& train) {
+  const int n = train.neurons;
+  Eigen::MatrixXd s(train.steps, n);
+  for (int t = 0; t < train.steps; ++t) {
+    for (int i = 0; i < n; ++i) s(t, i) = train.at(t, i);
+  }
+  s.rowwise() -= s.colwise().mean();
+  const Eigen::MatrixXd cov = s.transpose() * s;
+  Correlation out;
+  out.matrix = DenseMatrix(n, n);
+  double sum = 0.0;
+  int64_t pairs = 0;
+  for (int i = 0; i < n; ++i) out.varying_neurons += cov(i, i) > 0.0;
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      double c = i == j ? 1.0 : 0.0;
+      if (i != j && cov(i, i) > 0.0 && cov(j, j) > 0.0) {
+        c = cov(i, j) / std::sqrt(cov(i, i) * cov(j, j));
+        sum += c;
+        ++pairs;
+      }
+      out.matrix.at(i, j) = c;
+    }
+  }
+  out.mean = pairs > 0 ? sum / double(pairs) : 0.0;
+  return out;
+}
+
+// MeanCorrelation (no matrix) and the tiled CorrelationMatrix agree with the
+// dense reference to 1e-12 relative, on shapes that are not multiples of
+// the tiles (128 neurons, 512 steps), with silent and always-on neurons.
+TEST(StatisticsTest, MeanCorrelationEqualsTheMatrixMeanOnRandomTrains) {
+  struct Shape {
+    int steps, neurons;
+  };
+  uint32_t seed = 10;
+  for (Shape shape : {Shape{2, 2}, Shape{7, 5}, Shape{600, 3}, Shape{1300, 150},
+                      Shape{513, 300}, Shape{40, 260}}) {
+    const SpikeTrain train = RandomTrain(shape.steps, shape.neurons, ++seed);
+    const Correlation reference = ReferenceCorrelation(train);
+    absl::StatusOr<CorrelationMean> mean = MeanCorrelation(train);
+    absl::StatusOr<Correlation> matrix = CorrelationMatrix(train);
+    ASSERT_TRUE(mean.ok()) << mean.status();
+    ASSERT_TRUE(matrix.ok()) << matrix.status();
+    const std::string where = absl::StrCat(shape.steps, " x ", shape.neurons);
+    EXPECT_EQ(mean->varying_neurons, reference.varying_neurons) << where;
+    EXPECT_EQ(matrix->varying_neurons, reference.varying_neurons) << where;
+    const double tolerance = 1e-12 * std::max(std::abs(reference.mean), 1e-3);
+    EXPECT_NEAR(mean->mean, reference.mean, tolerance) << where;
+    EXPECT_NEAR(matrix->mean, reference.mean, tolerance) << where;
+    double worst = 0.0;
+    for (size_t k = 0; k < reference.matrix.data.size(); ++k) {
+      worst = std::max(
+          worst, std::abs(matrix->matrix.data[k] - reference.matrix.data[k]));
+    }
+    EXPECT_LT(worst, 1e-12) << where;
+    if (shape.neurons >= 150) {
+      // Not a vacuous comparison: the neurons do correlate.
+      EXPECT_GT(reference.mean, 0.01) << where;
+    }
+  }
+  // Two neurons, by hand: a = 1 1 0 0, b = 1 0 1 0: cov 0, r = 0;
+  // c = 1 1 0 0 with a: r = 1. Mean of {a, c} pairs: 1.
+  SpikeTrain two(4, 2);
+  two.set(0, 0, 1);
+  two.set(1, 0, 1);
+  two.set(0, 1, 1);
+  two.set(2, 1, 1);
+  EXPECT_NEAR(MeanCorrelation(two)->mean, 0.0, 1e-15);
+  two.set(2, 1, 0);
+  two.set(1, 1, 1);
+  EXPECT_NEAR(MeanCorrelation(two)->mean, 1.0, 1e-15);
+  EXPECT_EQ(MeanCorrelation(SpikeTrain(5, 3))->varying_neurons, 0);
+  EXPECT_EQ(MeanCorrelation(SpikeTrain(5, 3))->mean, 0.0);
+  EXPECT_FALSE(MeanCorrelation(SpikeTrain(1, 3)).ok());
+}
+
+// A StopCheck is asked during the long computations, and once it says stop
+// they return CANCELLED; one that never says stop changes no result.
+TEST(StatisticsTest, LongComputationsStopWhenAsked) {
+  const SpikeTrain train = RandomTrain(3000, 700, 3);
+  int asked = 0;
+  const StopCheck count = [&] {
+    ++asked;
+    return false;
+  };
+  EXPECT_EQ(MeanCorrelation(train, count)->mean, MeanCorrelation(train)->mean);
+  EXPECT_GT(asked, 0);
+  asked = 0;
+  EXPECT_EQ(CorrelationMatrix(train, count)->matrix.data,
+            CorrelationMatrix(train)->matrix.data);
+  // 6 x 6 tiles on and below the diagonal = 21, times 6 chunks of steps.
+  EXPECT_GE(asked, 21 * 6);
+  EXPECT_EQ(*FiringRateNetwork(train, count), FiringRateNetwork(train));
+  EXPECT_EQ(*SpikeTimes(train, count), SpikeTimes(train));
+  EXPECT_EQ(*SpikeSourceEntropy(train, 700, count),
+            *SpikeSourceEntropy(train, 700));
+
+  // The spike counts take the first two checks (every 1497 rows of 700
+  // neurons); the third comes in the tiles, or in MeanCorrelation's pass.
+  int calls = 0;
+  const StopCheck third = [&] { return ++calls >= 3; };
+  auto cancelled = [](const absl::Status& s) {
+    return s.code() == absl::StatusCode::kCancelled;
+  };
+  EXPECT_TRUE(cancelled(CorrelationMatrix(train, third).status()));
+  EXPECT_EQ(calls, 3);  // stopped at once, not at the end.
+  calls = 0;
+  EXPECT_TRUE(cancelled(MeanCorrelation(train, third).status()));
+  EXPECT_EQ(calls, 3);
+  const StopCheck now = [] { return true; };
+  EXPECT_TRUE(cancelled(FiringRateNetwork(train, now).status()));
+  EXPECT_TRUE(cancelled(SpikeTimes(train, now).status()));
+  EXPECT_TRUE(cancelled(SpikeSourceEntropy(train, 700, now).status()));
+  std::vector<double> wrong(5);
+  EXPECT_EQ(FillCorrelationMatrix(train, wrong, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(StatisticsTest, IntervalsAreDifferencesOfSpikeTimes) {
+  EXPECT_EQ(Intervals(std::vector<int64_t>{3, 4, 9, 20}),
+            (std::vector<int64_t>{1, 5, 11}));
+  EXPECT_TRUE(Intervals(std::vector<int64_t>{7}).empty());
+  EXPECT_TRUE(Intervals(std::vector<int64_t>{}).empty());
 }
 
 }  // namespace
