@@ -16,8 +16,9 @@
 // Evaluates `expr` (an absl::StatusOr<T>); returns its status from the
 // enclosing function when it is not OK, else moves its value into `lhs`
 // (a declaration such as `Network net` or an existing variable).
-#define ASSIGN_OR_RETURN(lhs, expr) \
-  SORN_ASSIGN_OR_RETURN_(SORN_STATUS_CONCAT_(sorn_statusor_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN(lhs, expr)                                          \
+  SORN_ASSIGN_OR_RETURN_(SORN_STATUS_CONCAT_(sorn_statusor_, __LINE__), lhs, \
+                         expr)
 
 #define SORN_STATUS_CONCAT_INNER_(a, b) a##b
 #define SORN_STATUS_CONCAT_(a, b) SORN_STATUS_CONCAT_INNER_(a, b)

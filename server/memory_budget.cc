@@ -23,7 +23,8 @@ MemoryBudget::Reservation& MemoryBudget::Reservation::operator=(
 absl::Status MemoryBudget::Reservation::Resize(int64_t total,
                                                absl::string_view what) {
   if (total > bytes_) {
-    if (absl::Status s = budget_->Take(total - bytes_, 0, total, what); !s.ok()) {
+    if (absl::Status s = budget_->Take(total - bytes_, 0, total, what);
+        !s.ok()) {
       return s;
     }
   } else if (total < bytes_) {
@@ -54,10 +55,10 @@ absl::Status MemoryBudget::Take(int64_t bytes, int64_t credit, int64_t total,
   MutexLock lock(&mu_);
   // Written so that no sum can overflow, whatever `bytes` a request implies.
   if (bytes > limit_ || reserved_ - credit > limit_ - bytes) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        what, " needs about ", Mib(total), " of memory; ", Mib(reserved_),
-        " of this server's ", Mib(limit_),
-        " are reserved (--max_memory_bytes)"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat(what, " needs about ", Mib(total), " of memory; ",
+                     Mib(reserved_), " of this server's ", Mib(limit_),
+                     " are reserved (--max_memory_bytes)"));
   }
   reserved_ += bytes;
   if (on_change_) on_change_(reserved_);

@@ -63,24 +63,24 @@ absl::Status Walk(CodedInputStream* in, const Descriptor* type, int depth,
     const uint32_t tag = in->ReadTag();
     if (tag == 0) return Malformed();
     const FieldDescriptor* f =
-        type != nullptr
-            ? type->FindFieldByNumber(int(WireFormatLite::GetTagFieldNumber(tag)))
-            : nullptr;
+        type != nullptr ? type->FindFieldByNumber(
+                              int(WireFormatLite::GetTagFieldNumber(tag)))
+                        : nullptr;
     const auto wire = WireFormatLite::GetTagWireType(tag);
     // A known field with an unexpected wire type is kept as unknown.
-    const bool scalar_known =
-        f != nullptr && f->type() != FieldDescriptor::TYPE_MESSAGE &&
-        f->type() != FieldDescriptor::TYPE_STRING &&
-        f->type() != FieldDescriptor::TYPE_BYTES &&
-        WireFormatLite::WireTypeForFieldType(
-            WireFormatLite::FieldType(f->type())) == wire;
+    const bool scalar_known = f != nullptr &&
+                              f->type() != FieldDescriptor::TYPE_MESSAGE &&
+                              f->type() != FieldDescriptor::TYPE_STRING &&
+                              f->type() != FieldDescriptor::TYPE_BYTES &&
+                              WireFormatLite::WireTypeForFieldType(
+                                  WireFormatLite::FieldType(f->type())) == wire;
     switch (wire) {
       case WireFormatLite::WIRETYPE_VARINT: {
         uint64_t ignored;
         if (!in->ReadVarint64(&ignored)) return Malformed();
-        *cost += scalar_known ? (f->is_repeated() ? kGrowth * ElementBytes(f)
-                                                  : 0)
-                              : kUnknownField;
+        *cost += scalar_known
+                     ? (f->is_repeated() ? kGrowth * ElementBytes(f) : 0)
+                     : kUnknownField;
         break;
       }
       case WireFormatLite::WIRETYPE_FIXED64:
@@ -88,9 +88,9 @@ absl::Status Walk(CodedInputStream* in, const Descriptor* type, int depth,
         if (!in->Skip(wire == WireFormatLite::WIRETYPE_FIXED64 ? 8 : 4)) {
           return Malformed();
         }
-        *cost += scalar_known ? (f->is_repeated() ? kGrowth * ElementBytes(f)
-                                                  : 0)
-                              : kUnknownField;
+        *cost += scalar_known
+                     ? (f->is_repeated() ? kGrowth * ElementBytes(f) : 0)
+                     : kUnknownField;
         break;
       case WireFormatLite::WIRETYPE_LENGTH_DELIMITED: {
         uint32_t length;
@@ -136,8 +136,8 @@ absl::Status Walk(CodedInputStream* in, const Descriptor* type, int depth,
         } else {
           // Strings, bytes and unknown length-delimited fields: their bytes.
           if (!in->Skip(int(length))) return Malformed();
-          *cost += int64_t{length} + kString + (f == nullptr ? kUnknownField
-                                                             : 0);
+          *cost +=
+              int64_t{length} + kString + (f == nullptr ? kUnknownField : 0);
         }
         break;
       }

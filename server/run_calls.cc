@@ -194,9 +194,9 @@ absl::Status SornService::Run(grpc::ServerContext* context,
       StepBytes(*select, ne, ni, ReadoutOutputs(*readouts));
   const bool weights = select->weights_every > 0;
   const int64_t snapshot_bytes =
-      weights ? SnapshotBytes(entries + std::min<int64_t>(steps, per_message),
-                              rows)
-              : 0;
+      weights
+          ? SnapshotBytes(entries + std::min<int64_t>(steps, per_message), rows)
+          : 0;
   const int64_t snapshots_per_message =
       weights ? std::min<int64_t>(per_message,
                                   (per_message + select->weights_every - 1) /
@@ -227,61 +227,61 @@ absl::Status SornService::Run(grpc::ServerContext* context,
       const int batch =
           static_cast<int>(std::min<int64_t>(per_message, steps - done));
       bool cancelled = false;
-      absl::Status status = (*session)->WithState(
-          [&](Network& net, ActivityLog& log, ReadoutSet&) {
-            const FreezeSet session_frozen = net.frozen();
-            StartReadouts(request.readouts(), &response);
-            net.set_frozen(FreezeSet::FromBits(session_frozen.bits() |
-                                               call_frozen->bits()));
-            response.set_first_step(net.step_count());
-            absl::Status s;
-            int64_t bytes = 0;  // upper bound of the response so far.
-            int k = 0;
-            for (; k < batch; ++k) {
-              if (k % kCancelCheckSteps == kCancelCheckSteps - 1 &&
-                  context->IsCancelled()) {
-                cancelled = true;
-                break;
-              }
-              const int64_t t = done + k;
-              options.record_weights =
-                  weights &&
-                  ((t + 1) % select->weights_every == 0 || t + 1 == steps);
-              const int64_t next =
-                  step_bytes +
-                  (options.record_weights
-                       ? SnapshotBytes(net.wee().nnz() + 1 + net.wei().nnz(),
-                                       rows)
-                       : 0);
-              absl::StatusOr<bool> fits = bounds.Fits(bytes, next);
-              if (!fits.ok()) s = fits.status();
-              if (!fits.ok() || !*fits) break;  // sent early.
-              bytes += next;
-              inputs->Fill(t, input);
-              const auto start = std::chrono::steady_clock::now();
-              s = net.Step(input, options, &record);
-              timer.Observe(std::chrono::duration<double>(
-                                std::chrono::steady_clock::now() - start)
-                                .count());
-              if (!s.ok()) break;
-              log.Append(record, input);
-              AppendStep(*select, record, k, &response);
-              AppendReadouts(*readouts, record, input, &response);
-              if (select->counts) {
-                response.add_ee_conn(record.ee_conn);
-                response.add_ei_conn(record.ei_conn);
-              }
-              if (options.record_weights) {
-                pb::WeightSnapshot* w = response.add_weights();
-                w->set_step(net.step_count());
-                SparseToProto(record.wee, w->mutable_wee());
-                SparseToProto(record.wei, w->mutable_wei());
-              }
-            }
-            net.set_frozen(session_frozen);
-            response.set_steps(k);
-            return s;
-          });
+      absl::Status status = (*session)->WithState([&](Network& net,
+                                                      ActivityLog& log,
+                                                      ReadoutSet&) {
+        const FreezeSet session_frozen = net.frozen();
+        StartReadouts(request.readouts(), &response);
+        net.set_frozen(
+            FreezeSet::FromBits(session_frozen.bits() | call_frozen->bits()));
+        response.set_first_step(net.step_count());
+        absl::Status s;
+        int64_t bytes = 0;  // upper bound of the response so far.
+        int k = 0;
+        for (; k < batch; ++k) {
+          if (k % kCancelCheckSteps == kCancelCheckSteps - 1 &&
+              context->IsCancelled()) {
+            cancelled = true;
+            break;
+          }
+          const int64_t t = done + k;
+          options.record_weights =
+              weights &&
+              ((t + 1) % select->weights_every == 0 || t + 1 == steps);
+          const int64_t next =
+              step_bytes +
+              (options.record_weights
+                   ? SnapshotBytes(net.wee().nnz() + 1 + net.wei().nnz(), rows)
+                   : 0);
+          absl::StatusOr<bool> fits = bounds.Fits(bytes, next);
+          if (!fits.ok()) s = fits.status();
+          if (!fits.ok() || !*fits) break;  // sent early.
+          bytes += next;
+          inputs->Fill(t, input);
+          const auto start = std::chrono::steady_clock::now();
+          s = net.Step(input, options, &record);
+          timer.Observe(std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start)
+                            .count());
+          if (!s.ok()) break;
+          log.Append(record, input);
+          AppendStep(*select, record, k, &response);
+          AppendReadouts(*readouts, record, input, &response);
+          if (select->counts) {
+            response.add_ee_conn(record.ee_conn);
+            response.add_ei_conn(record.ei_conn);
+          }
+          if (options.record_weights) {
+            pb::WeightSnapshot* w = response.add_weights();
+            w->set_step(net.step_count());
+            SparseToProto(record.wee, w->mutable_wee());
+            SparseToProto(record.wei, w->mutable_wei());
+          }
+        }
+        net.set_frozen(session_frozen);
+        response.set_steps(k);
+        return s;
+      });
       done += response.steps();
       call.steps += response.steps();
       steps_metric.Increment(double(response.steps()));
@@ -346,8 +346,7 @@ absl::Status SornService::RunStepStream(
   const int64_t step_bytes =
       StepBytes(*select, ne, ni, ReadoutOutputs(*readouts));
   ResponseBounds bounds(options_.max_message_bytes);
-  RETURN_IF_ERROR(
-      bounds.Reserve(store_->budget(), step_bytes, step_bytes, 0));
+  RETURN_IF_ERROR(bounds.Reserve(store_->budget(), step_bytes, step_bytes, 0));
   StepRecord record;
   StepOptions options;
   options.record_thresholds = select->thresholds;

@@ -8,8 +8,7 @@ namespace sorn::server {
 
 Session::Session(std::string tenant, std::string name, uint64_t seed,
                  Network network, ReadoutSet readouts,
-                 int64_t record_buffer_steps,
-                 MemoryBudget::Reservation memory)
+                 int64_t record_buffer_steps, MemoryBudget::Reservation memory)
     : tenant_(std::move(tenant)),
       name_(std::move(name)),
       seed_(seed),
@@ -43,8 +42,8 @@ void Session::Restore(Network network, ReadoutSet readouts) {
   MutexLock lock(&mu_);
   network_ = std::move(network);
   readouts_ = std::move(readouts);
-  log_ = ActivityLog(network_.ne(), network_.ni(), network_.nu(),
-                     log_.capacity());
+  log_ =
+      ActivityLog(network_.ne(), network_.ni(), network_.nu(), log_.capacity());
 }
 
 }  // namespace sorn::server

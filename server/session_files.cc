@@ -5,8 +5,8 @@
 #include <zlib.h>
 
 #include <cerrno>
-#include <ctime>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -223,9 +223,9 @@ SessionFiles::Loaded SessionFiles::LoadAll() {
         std::error_code removed;
         fs::remove(e.path(), removed);
         loaded.removed.push_back(
-            removed ? absl::StrCat(path, " (not removed: ", removed.message(),
-                                   ")")
-                    : path);
+            removed
+                ? absl::StrCat(path, " (not removed: ", removed.message(), ")")
+                : path);
         continue;
       }
       if (e.path().extension() != kSuffix) continue;
@@ -245,8 +245,9 @@ SessionFiles::Loaded SessionFiles::LoadAll() {
         absl::StatusOr<std::string> aside = MoveAside(path);
         loaded.problems.push_back(absl::StrCat(
             path, ": ", problem, "; ",
-            aside.ok() ? absl::StrCat("moved to ", *aside)
-                       : absl::StrCat("not moved: ", aside.status().message())));
+            aside.ok()
+                ? absl::StrCat("moved to ", *aside)
+                : absl::StrCat("not moved: ", aside.status().message())));
         continue;
       }
       loaded.sessions.push_back(*std::move(session));

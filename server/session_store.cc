@@ -128,10 +128,9 @@ absl::StatusOr<SessionStore::NewSession> SessionStore::Begin(
     if (!driver.ok()) return driver.status();
     old_driver.emplace(*std::move(driver));
   }
-  ASSIGN_OR_RETURN(
-      MemoryBudget::Reservation memory,
-      budget_.Reserve(claim.bytes, "the session",
-                      old != nullptr ? old->memory_bytes() : 0));
+  ASSIGN_OR_RETURN(MemoryBudget::Reservation memory,
+                   budget_.Reserve(claim.bytes, "the session",
+                                   old != nullptr ? old->memory_bytes() : 0));
   CountIn(caller.tenant, claim);
   busy_names_.insert(key);
   return NewSession(this, std::move(key), claim, std::move(memory), steps,
@@ -219,8 +218,9 @@ absl::Status SessionStore::Delete(const Caller& caller,
     // A name being made is not a session yet.
     if (it == sessions_.end()) return NoSuchSession(name);
     if (busy_names_.count(key) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "session \"", name, "\" is being replaced or deleted by another call"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("session \"", name,
+                       "\" is being replaced or deleted by another call"));
     }
     doomed = it->second;
     absl::StatusOr<Session::Driver> taken = doomed->TryDrive();
@@ -236,8 +236,8 @@ absl::Status SessionStore::Delete(const Caller& caller,
   MutexLock lock(&mu_);
   busy_names_.erase(key);
   if (!removed.ok()) {
-    return Prefixed(removed, absl::StrCat("session \"", name,
-                                          "\" was not deleted: "));
+    return Prefixed(removed,
+                    absl::StrCat("session \"", name, "\" was not deleted: "));
   }
   doomed->MarkRemoved();
   sessions_.erase(key);
@@ -277,8 +277,8 @@ absl::Status SessionStore::Write(const Session& session) {
           .count(),
       s.ok());
   if (!s.ok()) {
-    return Prefixed(s, absl::StrCat("session \"", session.name(),
-                                    "\" was not saved: "));
+    return Prefixed(
+        s, absl::StrCat("session \"", session.name(), "\" was not saved: "));
   }
   return absl::OkStatus();
 }
@@ -302,9 +302,9 @@ absl::Status SessionStore::RollBack(Session& session) {
   ASSIGN_OR_RETURN(const NetworkState state,
                    NetworkStateFromProto(stored.state()));
   ASSIGN_OR_RETURN(Network network, Network::FromState(state));
-  ASSIGN_OR_RETURN(ReadoutSet readouts, ReadoutSetFromProto(
-                                            stored.state().readouts(),
-                                            ShapeOf(network)));
+  ASSIGN_OR_RETURN(
+      ReadoutSet readouts,
+      ReadoutSetFromProto(stored.state().readouts(), ShapeOf(network)));
   session.Restore(std::move(network), std::move(readouts));
   return absl::OkStatus();
 }

@@ -23,34 +23,31 @@ constexpr size_t kChunkBytes = 1 << 20;
 absl::StatusOr<std::string> ReceiveState(
     const pb::ImportStateRequest::Header& header,
     const pb::ImportStateRequest& first,
-    grpc::ServerReader<pb::ImportStateRequest>* reader,
-    int64_t max_state_bytes, MemoryBudget* budget,
-    MemoryBudget::Reservation* memory) {
+    grpc::ServerReader<pb::ImportStateRequest>* reader, int64_t max_state_bytes,
+    MemoryBudget* budget, MemoryBudget::Reservation* memory) {
   if (header.has_total_bytes() &&
-      (header.total_bytes() < 0 ||
-       header.total_bytes() > max_state_bytes)) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "total_bytes = ", header.total_bytes(), " is outside [0, ",
-        max_state_bytes, "] (--max_state_bytes)"));
+      (header.total_bytes() < 0 || header.total_bytes() > max_state_bytes)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("total_bytes = ", header.total_bytes(), " is outside [0, ",
+                     max_state_bytes, "] (--max_state_bytes)"));
   }
   // The buffer, then the parsed message and the state converted from it,
   // are held at once: for honest data about three times the bytes
   // received, reserved as they arrive (at once when announced) so that
   // concurrent imports cannot overshoot the budget together.
-  const int64_t announced =
-      header.has_total_bytes() ? header.total_bytes() : 0;
-  ASSIGN_OR_RETURN(*memory, budget->Reserve(
-                                3 * announced,
-                                absl::StrCat("the import of ", announced,
-                                             " bytes (total_bytes)")));
+  const int64_t announced = header.has_total_bytes() ? header.total_bytes() : 0;
+  ASSIGN_OR_RETURN(
+      *memory,
+      budget->Reserve(3 * announced, absl::StrCat("the import of ", announced,
+                                                  " bytes (total_bytes)")));
   std::string bytes;
   bytes.reserve(announced);
   auto append = [&](const std::string& data) -> absl::Status {
     const int64_t total = int64_t(bytes.size() + data.size());
     if (total > max_state_bytes) {
       return absl::ResourceExhaustedError(
-          absl::StrCat("state exceeds this server's limit of ",
-                       max_state_bytes, " bytes (--max_state_bytes)"));
+          absl::StrCat("state exceeds this server's limit of ", max_state_bytes,
+                       " bytes (--max_state_bytes)"));
     }
     if (3 * total > memory->bytes()) {
       // Grown by half again each time: a few budget look-ups per import.
@@ -73,8 +70,10 @@ absl::StatusOr<std::string> ReceiveState(
   }
   if (header.has_total_bytes() && int64_t(bytes.size()) != announced) {
     return absl::InvalidArgumentError(
-        absl::StrCat("received ", bytes.size(), " bytes of state; the header's "
-                     "total_bytes said ", announced));
+        absl::StrCat("received ", bytes.size(),
+                     " bytes of state; the header's "
+                     "total_bytes said ",
+                     announced));
   }
   return bytes;
 }
@@ -104,9 +103,9 @@ absl::StatusOr<ImportedState> DecodeState(
                 : pb::NetworkState::descriptor();
   absl::StatusOr<int64_t> parse_bytes = ParseCost(type, bytes);
   if (!parse_bytes.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "data is not a serialized ", type->name(), ": ",
-        parse_bytes.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("data is not a serialized ", type->name(), ": ",
+                     parse_bytes.status().message()));
   }
   // The buffer, the parsed message, and the state converted from it.
   RETURN_IF_ERROR(memory->Resize(int64_t(bytes.size()) + 2 * *parse_bytes,
@@ -212,17 +211,16 @@ absl::Status SornService::Import(
         absl::StrCat("session \"", header.name(), "\" already exists"));
   }
   MemoryBudget::Reservation memory;
-  ASSIGN_OR_RETURN(const std::string bytes,
-                   ReceiveState(header, message, reader,
-                                options_.max_state_bytes, store_->budget(),
-                                &memory));
+  ASSIGN_OR_RETURN(
+      const std::string bytes,
+      ReceiveState(header, message, reader, options_.max_state_bytes,
+                   store_->budget(), &memory));
   // A cancelled stream ends like a finished one: its bytes are a prefix of
   // the state, which may even parse.
   if (context->IsCancelled()) {
     return absl::CancelledError("import cancelled by the client");
   }
-  ASSIGN_OR_RETURN(ImportedState imported,
-                   DecodeState(header, bytes, &memory));
+  ASSIGN_OR_RETURN(ImportedState imported, DecodeState(header, bytes, &memory));
   const std::optional<int64_t> record_steps =
       header.has_record_buffer_steps()
           ? std::optional<int64_t>(header.record_buffer_steps())

@@ -185,9 +185,8 @@ TEST(MemoryBudgetTest, TransientMemoryOverTheBudgetIsRefusedAtOnce) {
   {
     TestServer probe;
     pb::SessionInfo info;
-    ASSERT_TRUE(CreateTestSession(probe.NewStub().get(), "probe", 1, held,
-                                  &info)
-                    .ok());
+    ASSERT_TRUE(
+        CreateTestSession(probe.NewStub().get(), "probe", 1, held, &info).ok());
     session_bytes = info.memory_bytes();
   }
   const int64_t budget = session_bytes * 18 / 10;
@@ -353,14 +352,14 @@ TEST(ImportTest, ACancelledImportImportsNothing) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
-// --- One writer per name -------------------------------------------------------
+// --- One writer per name
+// -------------------------------------------------------
 
 class LifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = TestDir(::testing::UnitTest::GetInstance()
-                       ->current_test_info()
-                       ->name());
+    dir_ = TestDir(
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
   }
   void TearDown() override {
     umount(dir_.c_str());  // the full-disk test's tmpfs; harmless otherwise.
@@ -433,8 +432,7 @@ TEST_F(LifecycleTest, RacingCallsOnFewNamesLeaveDiskAndMemoryAgreeing) {
             break;
           }
           default:
-            RunCall(stub.get(), UniformRun(name, 1 + rng() % 50, 1), false,
-                    &s);
+            RunCall(stub.get(), UniformRun(name, 1 + rng() % 50, 1), false, &s);
         }
         ++codes[int(s.error_code())];
       }
@@ -620,7 +618,8 @@ TEST_F(LifecycleTest, AFullDiskRefusesChangesAndRollsBack) {
   }
 }
 
-// --- Start-up ------------------------------------------------------------------
+// --- Start-up
+// ------------------------------------------------------------------
 
 TEST_F(LifecycleTest, StartUpRemovesTempFilesAndMovesUnloadableFilesAside) {
   {
@@ -641,8 +640,7 @@ TEST_F(LifecycleTest, StartUpRemovesTempFilesAndMovesUnloadableFilesAside) {
     EXPECT_FALSE(fs::exists(local / "victim.sorn"));
     std::vector<fs::path> aside;
     for (const auto& e : fs::directory_iterator(local)) {
-      if (e.path().filename().string().rfind("victim.sorn.unloadable-", 0) ==
-          0)
+      if (e.path().filename().string().rfind("victim.sorn.unloadable-", 0) == 0)
         aside.push_back(e.path());
     }
     ASSERT_EQ(aside.size(), 1u);

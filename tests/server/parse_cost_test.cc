@@ -29,9 +29,10 @@ TEST(ParseCostTest, AnExportedStateCostsAboutItsSizeAndBoundsTheParse) {
   pb::NetworkState proto;
   NetworkStateToProto(net->ExportState(), &proto);
   const std::string bytes = proto.SerializeAsString();
-  absl::StatusOr<int64_t> cost = ParseCost(pb::NetworkState::descriptor(), bytes);
+  absl::StatusOr<int64_t> cost =
+      ParseCost(pb::NetworkState::descriptor(), bytes);
   ASSERT_TRUE(cost.ok()) << cost.status();
-  EXPECT_GE(*cost, ParsedBytes(bytes));  // an upper bound...
+  EXPECT_GE(*cost, ParsedBytes(bytes));         // an upper bound...
   EXPECT_LE(*cost, 2 * int64_t(bytes.size()));  // ...of about its size.
 }
 
@@ -40,7 +41,8 @@ TEST(ParseCostTest, UnknownVarintsCostTenTimesTheirBytesOrMore) {
   // (tag 0xa0 0x01, value 0x01).
   std::string bytes;
   for (int i = 0; i < 100000; ++i) bytes += std::string("\xa0\x01\x01", 3);
-  absl::StatusOr<int64_t> cost = ParseCost(pb::NetworkState::descriptor(), bytes);
+  absl::StatusOr<int64_t> cost =
+      ParseCost(pb::NetworkState::descriptor(), bytes);
   ASSERT_TRUE(cost.ok()) << cost.status();
   EXPECT_GE(*cost, ParsedBytes(bytes));
   EXPECT_GE(*cost, 10 * int64_t(bytes.size()));
@@ -51,7 +53,8 @@ TEST(ParseCostTest, OneBytePackedInt64sCostEightTimesTheirBytes) {
   pb::SparseMatrix m;
   for (int i = 0; i < 100000; ++i) m.add_row_start(0);  // 1 byte each.
   const std::string bytes = m.SerializeAsString();
-  absl::StatusOr<int64_t> cost = ParseCost(pb::SparseMatrix::descriptor(), bytes);
+  absl::StatusOr<int64_t> cost =
+      ParseCost(pb::SparseMatrix::descriptor(), bytes);
   ASSERT_TRUE(cost.ok()) << cost.status();
   pb::SparseMatrix parsed;
   ASSERT_TRUE(parsed.ParseFromString(bytes));

@@ -52,8 +52,10 @@ class SessionStoreTest : public ::testing::Test {
     });
   }
   int64_t StepCount(const Session& session) {
-    return session.WithState([](const Network& net, const ActivityLog&,
-                                const ReadoutSet&) { return net.step_count(); });
+    return session.WithState(
+        [](const Network& net, const ActivityLog&, const ReadoutSet&) {
+          return net.step_count();
+        });
   }
 
   fs::path dir_;
@@ -69,14 +71,12 @@ TEST_F(SessionStoreTest, ANameBeingMadeIsClaimedButNotVisible) {
   EXPECT_EQ(store->Get(Alice(), "a").status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(store->Delete(Alice(), "a").code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store->Begin(Alice(), "a", Small(), std::nullopt, false)
-                .status()
-                .code(),
-            absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(store->Begin(Alice(), "a", Small(), std::nullopt, true)
-                .status()
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      store->Begin(Alice(), "a", Small(), std::nullopt, false).status().code(),
+      absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(
+      store->Begin(Alice(), "a", Small(), std::nullopt, true).status().code(),
+      absl::StatusCode::kFailedPrecondition);
   EXPECT_FALSE(fs::exists(files_->PathOf("alice", "a")));
   EXPECT_GT(store->budget()->reserved(), 0);
   absl::StatusOr<Network> net = Network::Create(Small(), 1);
@@ -128,9 +128,9 @@ TEST_F(SessionStoreTest, DeletedAndReplacedSessionsCannotBeDrivenAgain) {
   EXPECT_EQ(second->TryDrive().status().code(),
             absl::StatusCode::kFailedPrecondition);
   absl::StatusOr<Network> net = Network::Create(Small(), 3);
-  ASSERT_TRUE(store->Commit(*std::move(replacing), *std::move(net),
-                            ReadoutSet(), 3)
-                  .ok());
+  ASSERT_TRUE(
+      store->Commit(*std::move(replacing), *std::move(net), ReadoutSet(), 3)
+          .ok());
   EXPECT_EQ(second->TryDrive().status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ((*store->Get(Alice(), "a"))->seed(), 3u);
 }
@@ -172,9 +172,9 @@ TEST_F(SessionStoreTest, LoadingMovesUnloadableFilesAsideAndRemovesTempFiles) {
   std::ofstream(files_->PathOf("alice", "x") + ".tmp") << "torn";
   auto store = NewStore();
   std::vector<std::string> reports;
-  EXPECT_EQ(store->LoadFromDisk(
-                [&](const std::string& r) { reports.push_back(r); }),
-            1);
+  EXPECT_EQ(
+      store->LoadFromDisk([&](const std::string& r) { reports.push_back(r); }),
+      1);
   ASSERT_EQ(reports.size(), 2u);
   EXPECT_NE(reports[0].find("x.sorn.tmp"), std::string::npos) << reports[0];
   EXPECT_NE(reports[1].find("truncated"), std::string::npos) << reports[1];
