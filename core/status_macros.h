@@ -15,7 +15,8 @@
 
 // Evaluates `expr` (an absl::StatusOr<T>); returns its status from the
 // enclosing function when it is not OK, else moves its value into `lhs`
-// (a declaration such as `Network net` or an existing variable).
+// (a declaration such as `Network net` or an existing variable). It expands
+// to several statements: put it in braces under an `if`.
 #define ASSIGN_OR_RETURN(lhs, expr)                                          \
   SORN_ASSIGN_OR_RETURN_(SORN_STATUS_CONCAT_(sorn_statusor_, __LINE__), lhs, \
                          expr)

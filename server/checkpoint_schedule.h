@@ -21,6 +21,11 @@ class CheckpointSchedule {
   CheckpointSchedule(SessionStore* store, Session* session, int64_t every)
       : store_(store), session_(session), every_(every) {}
 
+  // Reserves the memory the call's writes take, for its whole life (so that
+  // its last write cannot be refused for memory taken meanwhile): call
+  // before the first step; RESOURCE_EXHAUSTED refuses the call.
+  absl::Status Start();
+
   // Counts `steps` more steps and writes the session when a checkpoint is
   // due. A failed write has rolled the session back (SessionStore::Persist):
   // its error must end the call.
@@ -35,6 +40,7 @@ class CheckpointSchedule {
   SessionStore* const store_;
   Session* const session_;
   const int64_t every_;
+  MemoryBudget::Reservation memory_;
   int64_t unsaved_ = 0;  // steps since the last write.
   bool failed_ = false;
 };

@@ -149,8 +149,15 @@ absl::Status CheckFlags(const sorn::server::ServerOptions& options) {
            at_least("metrics_threads", options.metrics_threads, 1),
            at_least("metrics_request_timeout_ms",
                     options.metrics_request_timeout_ms, 1),
+           at_least("max_state_bytes", options.max_state_bytes, 1),
        }) {
     if (!s.ok()) return s;
+  }
+  // protobuf parses at most 2 GiB.
+  if (options.max_state_bytes > (int64_t{1} << 31)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max_state_bytes must be <= 2 GiB (protobuf's limit), got ",
+        options.max_state_bytes));
   }
   // Each thread is a civetweb worker with its own stack; a handful serve any
   // number of Prometheus servers.

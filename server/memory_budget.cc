@@ -5,7 +5,9 @@
 namespace sorn::server {
 
 std::string Mib(int64_t bytes) {
-  return absl::StrCat((bytes + (int64_t{1} << 20) - 1) >> 20, " MiB");
+  // Rounded up without adding first: `bytes` may be near INT64_MAX.
+  return absl::StrCat(bytes / (1 << 20) + (bytes % (1 << 20) != 0 ? 1 : 0),
+                      " MiB");
 }
 
 MemoryBudget::Reservation& MemoryBudget::Reservation::operator=(

@@ -83,6 +83,17 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
         if (request->return_weights()) {
           WeightsToProto(solved->readout.weights(),
                          response->mutable_weights());
+          // Checked before the readout is installed: a reply gRPC could not
+          // send must not come with a changed session.
+          const size_t bytes = response->ByteSizeLong();
+          if (bytes > size_t(options_.max_message_bytes)) {
+            return absl::ResourceExhaustedError(absl::StrCat(
+                "the fitted weights take ", bytes,
+                " bytes, over this server's message limit of ",
+                options_.max_message_bytes,
+                " bytes (--max_message_bytes): fit without return_weights "
+                "and read them with ExportState"));
+          }
         }
         (*session)->WithState(
             [&](const Network&, const ActivityLog&, ReadoutSet& readouts) {

@@ -1,6 +1,7 @@
 #include "server/readout_set.h"
 
 #include <cmath>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -170,7 +171,14 @@ absl::Status ReadoutSet::Remove(const std::string& name) {
 absl::StatusOr<std::vector<const NamedReadout*>> ReadoutSet::Select(
     const std::vector<std::string>& names) const {
   std::vector<const NamedReadout*> selected;
+  std::set<std::string> seen;
   for (const std::string& name : names) {
+    // Each name costs its scores in every response and its work in every
+    // step: once is what a caller can mean.
+    if (!seen.insert(name).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("readout \"", name, "\" is named twice"));
+    }
     auto it = readouts_.find(name);
     if (it == readouts_.end()) {
       return absl::NotFoundError(absl::StrCat(

@@ -113,7 +113,8 @@ class ReadoutSet {
                        const ReadoutShape& shape);
   // NOT_FOUND if there is no such readout.
   absl::Status Remove(const std::string& name);
-  // The named readouts, in order; NOT_FOUND names the first unknown one.
+  // The named readouts, in order; NOT_FOUND names the first unknown one,
+  // INVALID_ARGUMENT the first named twice.
   absl::StatusOr<std::vector<const NamedReadout*>> Select(
       const std::vector<std::string>& names) const;
 

@@ -84,6 +84,31 @@ absl::StatusOr<Readouts> SelectReadouts(
       });
 }
 
+// Adds a call's frozen mechanisms to the session's for the object's life.
+class CallFreeze {
+ public:
+  CallFreeze(Network* net, FreezeSet call)
+      : net_(net), session_(net->frozen()) {
+    net_->set_frozen(FreezeSet::FromBits(session_.bits() | call.bits()));
+  }
+  ~CallFreeze() { net_->set_frozen(session_); }
+  CallFreeze(const CallFreeze&) = delete;
+  CallFreeze& operator=(const CallFreeze&) = delete;
+
+ private:
+  Network* const net_;
+  const FreezeSet session_;
+};
+
+// Bytes the readouts' names take in a response (once per message; counted
+// per step, which bounds it: at most 64 names of at most 64 characters).
+int64_t ReadoutNameBytes(
+    const google::protobuf::RepeatedPtrField<std::string>& names) {
+  int64_t bytes = 0;
+  for (const std::string& name : names) bytes += int64_t(name.size()) + 16;
+  return bytes;
+}
+
 // Scores (and classes) the readouts add to a response per step.
 int64_t ReadoutOutputs(const Readouts& readouts) {
   int64_t outputs = 0;
@@ -191,7 +216,8 @@ absl::Status SornService::Run(grpc::ServerContext* context,
   // `steps` entries during the call.
   const int64_t rows = int64_t{ne} + ni;
   const int64_t step_bytes =
-      StepBytes(*select, ne, ni, ReadoutOutputs(*readouts));
+      StepBytes(*select, ne, ni, ReadoutOutputs(*readouts)) +
+      ReadoutNameBytes(request.readouts());
   const bool weights = select->weights_every > 0;
   const int64_t snapshot_bytes =
       weights
@@ -220,6 +246,7 @@ absl::Status SornService::Run(grpc::ServerContext* context,
   StepTimer timer(metrics_);
   CheckpointSchedule checkpoints(store_, session->get(),
                                  options_.checkpoint_every_steps);
+  RETURN_IF_ERROR(checkpoints.Start());
   int64_t done = 0;
   absl::Status result = [&]() -> absl::Status {
     while (done < steps) {
@@ -230,10 +257,10 @@ absl::Status SornService::Run(grpc::ServerContext* context,
       absl::Status status = (*session)->WithState([&](Network& net,
                                                       ActivityLog& log,
                                                       ReadoutSet&) {
-        const FreezeSet session_frozen = net.frozen();
+        // The call's freeze applies to its steps only, also when an
+        // exception (an allocation that failed) leaves this batch early.
+        const CallFreeze freeze(&net, *call_frozen);
         StartReadouts(request.readouts(), &response);
-        net.set_frozen(
-            FreezeSet::FromBits(session_frozen.bits() | call_frozen->bits()));
         response.set_first_step(net.step_count());
         absl::Status s;
         int64_t bytes = 0;  // upper bound of the response so far.
@@ -278,7 +305,6 @@ absl::Status SornService::Run(grpc::ServerContext* context,
             SparseToProto(record.wei, w->mutable_wei());
           }
         }
-        net.set_frozen(session_frozen);
         response.set_steps(k);
         return s;
       });
@@ -344,7 +370,8 @@ absl::Status SornService::RunStepStream(
         return std::pair{net.ne(), net.ni()};
       });
   const int64_t step_bytes =
-      StepBytes(*select, ne, ni, ReadoutOutputs(*readouts));
+      StepBytes(*select, ne, ni, ReadoutOutputs(*readouts)) +
+      ReadoutNameBytes(readout_names);
   ResponseBounds bounds(options_.max_message_bytes);
   RETURN_IF_ERROR(bounds.Reserve(store_->budget(), step_bytes, step_bytes, 0));
   StepRecord record;
@@ -355,6 +382,7 @@ absl::Status SornService::RunStepStream(
   StepTimer timer(metrics_);
   CheckpointSchedule checkpoints(store_, session->get(),
                                  options_.checkpoint_every_steps);
+  RETURN_IF_ERROR(checkpoints.Start());
   // One response, cleared per step: its fields keep their buffers, so a step
   // allocates nothing.
   pb::StepResponse response;

@@ -38,6 +38,15 @@ absl::StatusOr<Session::Driver> Session::TryDrive() {
   return driver;
 }
 
+int64_t Session::StateBytes() const {
+  MutexLock lock(&mu_);
+  int64_t bytes = memory_bytes_;
+  for (const auto& [name, readout] : readouts_.readouts()) {
+    bytes += 8 * int64_t(readout.readout.weights().size());
+  }
+  return bytes;
+}
+
 void Session::Restore(Network network, ReadoutSet readouts) {
   MutexLock lock(&mu_);
   network_ = std::move(network);

@@ -40,6 +40,9 @@ class Session {
   int64_t memory_bytes() const { return memory_bytes_; }
   // ne + ni, which counts against the tenant's neuron quota.
   int64_t neurons() const { return neurons_; }
+  // An upper bound of one copy of the session's state: its reservation and
+  // its readouts' weights (which --max_readout_bytes bounds instead).
+  int64_t StateBytes() const;
 
   // Held by the driving call for its whole life.
   class Driver {

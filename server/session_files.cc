@@ -32,7 +32,6 @@ uint64_t GetLe(const std::string& s, size_t at, int bytes) {
 }
 
 constexpr char kTempSuffix[] = ".tmp";
-constexpr char kAsideInfix[] = ".unloadable-";
 
 // The status of a failed system call, by what it means to the caller: a full
 // disk is the caller's (or operator's) resource running out, a failing
@@ -179,16 +178,16 @@ absl::StatusOr<sorn::v1::StoredSession> SessionFiles::Load(
 }
 
 absl::StatusOr<std::string> SessionFiles::MoveAside(
-    const std::string& path) const {
+    const std::string& path, const std::string& why) const {
   char stamp[32];
   const std::time_t now = std::time(nullptr);
   std::tm utc;
   gmtime_r(&now, &utc);
   std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &utc);
-  std::string aside = absl::StrCat(path, kAsideInfix, stamp);
+  std::string aside = absl::StrCat(path, ".", why, "-", stamp);
   // Two failures of one name within a second keep both files.
   for (int n = 2; fs::exists(aside); ++n) {
-    aside = absl::StrCat(path, kAsideInfix, stamp, "-", n);
+    aside = absl::StrCat(path, ".", why, "-", stamp, "-", n);
   }
   if (::rename(path.c_str(), aside.c_str()) != 0) {
     return Errno("rename " + path);
@@ -242,7 +241,7 @@ SessionFiles::Loaded SessionFiles::LoadAll() {
                                "\" of tenant \"", session->tenant(), "\"");
       }
       if (!problem.empty()) {
-        absl::StatusOr<std::string> aside = MoveAside(path);
+        absl::StatusOr<std::string> aside = MoveAside(path, "unloadable");
         loaded.problems.push_back(absl::StrCat(
             path, ": ", problem, "; ",
             aside.ok()

@@ -41,9 +41,11 @@ class SessionFiles {
                                                const std::string& name) const;
   absl::Status Remove(const std::string& tenant, const std::string& name);
   // Renames a session file that cannot be loaded to
-  // NAME.sorn.unloadable-YYYYMMDDTHHMMSSZ beside it, so that a new session of
-  // that name never overwrites the evidence; returns the new path.
-  absl::StatusOr<std::string> MoveAside(const std::string& path) const;
+  // NAME.sorn.<why>-YYYYMMDDTHHMMSSZ beside it ("unloadable": its content is
+  // bad; "over-limit": it exceeds a limit the server now has), so that a new
+  // session of that name never overwrites the evidence; returns the new path.
+  absl::StatusOr<std::string> MoveAside(const std::string& path,
+                                        const std::string& why) const;
 
   // The session in a file's bytes (header, version, CRC, payload).
   static absl::StatusOr<sorn::v1::StoredSession> Decode(

@@ -261,15 +261,22 @@ sorn::v1::StoredSession SessionStore::ToStored(const Session& session) {
   return stored;
 }
 
-absl::Status SessionStore::Write(const Session& session) {
+absl::StatusOr<MemoryBudget::Reservation> SessionStore::ReserveWrite(
+    const Session& session) {
+  // Serializing holds the state twice at its peak (the message, then the
+  // message and its bytes).
+  return budget_.Reserve(files_ == nullptr ? 0 : 2 * session.StateBytes(),
+                         "saving the session");
+}
+
+absl::Status SessionStore::Write(const Session& session, bool memory_held) {
   if (files_ == nullptr) return absl::OkStatus();
   const auto start = std::chrono::steady_clock::now();
-  // Serializing holds the state twice at its peak (the message, then the
-  // message and its bytes); the session's reservation bounds the state.
   absl::Status s = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(
-        MemoryBudget::Reservation memory,
-        budget_.Reserve(2 * session.memory_bytes(), "saving the session"));
+    MemoryBudget::Reservation memory;
+    if (!memory_held) {
+      ASSIGN_OR_RETURN(memory, ReserveWrite(session));
+    }
     return files_->Save(ToStored(session));
   }();
   metrics_->RecordCheckpoint(
@@ -283,8 +290,8 @@ absl::Status SessionStore::Write(const Session& session) {
   return absl::OkStatus();
 }
 
-absl::Status SessionStore::Persist(Session& session) {
-  absl::Status written = Write(session);
+absl::Status SessionStore::Persist(Session& session, bool memory_held) {
+  absl::Status written = Write(session, memory_held);
   if (written.ok()) return written;
   absl::Status rolled_back = RollBack(session);
   return absl::Status(
@@ -321,16 +328,15 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Load(
                          stored.record_buffer_steps(), /*replace=*/false));
   ASSIGN_OR_RETURN(Network network, Network::FromState(state));
   // One bad readout costs that readout, not the session: each is checked
-  // alone, and the valid ones are kept.
+  // with the ones kept before it (so a duplicate name, or one past the
+  // limit on readouts, is left out too), and the valid ones are kept.
   google::protobuf::RepeatedPtrField<sorn::v1::ReadoutState> valid;
   const ReadoutShape shape = ShapeOf(network);
   for (const sorn::v1::ReadoutState& readout : stored.state().readouts()) {
-    google::protobuf::RepeatedPtrField<sorn::v1::ReadoutState> one;
-    *one.Add() = readout;
-    absl::StatusOr<ReadoutSet> checked = ReadoutSetFromProto(one, shape);
-    if (checked.ok()) {
-      *valid.Add() = readout;
-    } else {
+    *valid.Add() = readout;
+    absl::StatusOr<ReadoutSet> checked = ReadoutSetFromProto(valid, shape);
+    if (!checked.ok()) {
+      valid.RemoveLast();
       report(absl::StrCat("left out readout \"", readout.info().name(),
                           "\" of session \"", stored.name(), "\" (tenant ",
                           stored.tenant(), "): ", checked.status().message()));
@@ -366,11 +372,20 @@ int SessionStore::LoadFromDisk(
       ++count;
       continue;
     }
+    // A file over a limit the server has now (after --max_ne or
+    // --max_memory_bytes were lowered, say) is sound: it is kept under a
+    // name that says so, to be renamed back once the limit allows it.
+    const bool over_limit =
+        session.status().code() == absl::StatusCode::kResourceExhausted;
     const std::string path = files_->PathOf(stored.tenant(), stored.name());
-    absl::StatusOr<std::string> aside = files_->MoveAside(path);
+    absl::StatusOr<std::string> aside =
+        files_->MoveAside(path, over_limit ? "over-limit" : "unloadable");
     report(absl::StrCat(
         "skipped ", path, ": ", session.status().message(), "; ",
-        aside.ok() ? absl::StrCat("moved to ", *aside)
+        aside.ok() ? absl::StrCat("moved to ", *aside,
+                                  over_limit ? " (rename it back to load it "
+                                               "once the limit allows)"
+                                             : "")
                    : absl::StrCat("not moved: ", aside.status().message())));
   }
   return count;

@@ -67,7 +67,13 @@ class SessionStore {
   // (its file; the record buffer, which is not kept, is emptied) and the
   // error is returned, so that memory agrees with what a restart would load.
   // No-op without files. REQUIRES: the caller holds the session's Driver.
-  absl::Status Persist(Session& session);
+  // `memory_held`: the caller holds ReserveWrite's reservation.
+  absl::Status Persist(Session& session, bool memory_held = false);
+  // Reserves the memory a write of the session takes (none without files).
+  // A call that drives a session for long holds it from its start, so that
+  // its final write cannot be refused for memory others took meanwhile.
+  absl::StatusOr<MemoryBudget::Reservation> ReserveWrite(
+      const Session& session);
 
   // A session being made, from Begin to Commit: it holds the name, the
   // memory and the quota, and (when replacing) the old session's driver.
@@ -139,8 +145,9 @@ class SessionStore {
 
   // The session's state as it is written to its file.
   static sorn::v1::StoredSession ToStored(const Session& session);
-  // Writes the session's file, holding the memory serializing it takes.
-  absl::Status Write(const Session& session);
+  // Writes the session's file, holding the memory serializing it takes
+  // (unless the caller holds it: `memory_held`).
+  absl::Status Write(const Session& session, bool memory_held = false);
   // Puts the session back at the state of its file.
   absl::Status RollBack(Session& session);
   // Makes a loaded file's session: its network and those of its readouts

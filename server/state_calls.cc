@@ -152,7 +152,7 @@ grpc::Status SornService::ExportState(
         // at once, each no larger than the session's own reservation.
         ASSIGN_OR_RETURN(const MemoryBudget::Reservation memory,
                          store_->budget()->Reserve(
-                             2 * (*session)->memory_bytes(), "the export"));
+                             2 * (*session)->StateBytes(), "the export"));
         const std::string bytes = [&] {
           // Copied under the lock, converted outside it: a driver waits
           // only for the copy.
