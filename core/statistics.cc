@@ -50,7 +50,7 @@ absl::StatusOr<std::vector<int64_t>> NeuronCounts(const SpikeTrain& train,
   std::vector<int64_t> counts(train.neurons, 0);
   RowStopper stopper(stop, train.neurons);
   for (int t = 0; t < train.steps; ++t) {
-    const uint8_t* row = &train.spikes[size_t(t) * train.neurons];
+    const uint8_t* row = train.spikes.data() + size_t(t) * train.neurons;
     for (int i = 0; i < train.neurons; ++i) counts[i] += row[i] != 0;
     if (stopper.Stopped()) return Stopped();
   }
@@ -62,7 +62,8 @@ absl::StatusOr<std::vector<int64_t>> NeuronCounts(const SpikeTrain& train,
 void LoadPanel(const SpikeTrain& train, int t0, int rows, int i0, int width,
                Eigen::MatrixXf* out) {
   for (int r = 0; r < rows; ++r) {
-    const uint8_t* row = &train.spikes[size_t(t0 + r) * train.neurons + i0];
+    const uint8_t* row =
+        train.spikes.data() + size_t(t0 + r) * train.neurons + i0;
     for (int c = 0; c < width; ++c) (*out)(r, c) = row[c] != 0 ? 1.0f : 0.0f;
   }
 }
@@ -217,7 +218,7 @@ absl::StatusOr<CorrelationMean> MeanCorrelation(const SpikeTrain& train,
   double total = 0.0;
   RowStopper stopper(stop, n);
   for (int t = 0; t < train.steps; ++t) {
-    const uint8_t* row = &train.spikes[size_t(t) * n];
+    const uint8_t* row = train.spikes.data() + size_t(t) * n;
     // Four partial sums: independent adds, and rounding no worse.
     double z[4] = {0.0, 0.0, 0.0, 0.0};
     int i = 0;
