@@ -529,7 +529,13 @@ TEST_F(LifecycleTest, KillNineAtRandomMomentsLosesNoAcknowledgedCall) {
     // What each client's call in flight at the kill could have left.
     std::map<std::string, std::vector<Outcome>> possible;
     std::map<std::string, std::mutex> locks;
-    for (const std::string& n : names) locks[n];
+    // Every key exists before the clients start: each then touches only its
+    // own entry, under its own lock, and the maps' structure never changes.
+    for (const std::string& n : names) {
+      locks[n];
+      possible[n];
+      acked[n];
+    }
     std::atomic<bool> killed{false};
     std::vector<std::thread> clients;
     for (size_t c = 0; c < names.size(); ++c) {
