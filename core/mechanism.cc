@@ -8,8 +8,6 @@ constexpr const char* kNames[kNumMechanisms] = {"stdp", "ip", "sp", "istdp",
                                                 "ss"};
 }  // namespace
 
-std::string MechanismName(Mechanism m) { return kNames[static_cast<int>(m)]; }
-
 absl::StatusOr<Mechanism> ParseMechanism(const std::string& name) {
   for (int i = 0; i < kNumMechanisms; ++i) {
     if (name == kNames[i]) return static_cast<Mechanism>(i);
@@ -44,10 +42,6 @@ std::vector<std::string> FreezeSet::Names() const {
     if (Contains(static_cast<Mechanism>(i))) names.push_back(kNames[i]);
   }
   return names;
-}
-
-std::string PhaseName(Phase phase) {
-  return phase == Phase::kTraining ? "training" : "plasticity";
 }
 
 absl::StatusOr<Phase> ParsePhase(const std::string& name) {

@@ -21,7 +21,6 @@ enum class Mechanism : uint8_t {
 };
 inline constexpr int kNumMechanisms = 5;
 
-std::string MechanismName(Mechanism m);
 // INVALID_ARGUMENT naming the unknown name and the valid ones.
 absl::StatusOr<Mechanism> ParseMechanism(const std::string& name);
 
@@ -56,7 +55,6 @@ class FreezeSet {
 // phase nothing is plastic (weights and thresholds stay, activity evolves).
 enum class Phase : uint8_t { kPlasticity, kTraining };
 
-std::string PhaseName(Phase phase);
 absl::StatusOr<Phase> ParsePhase(const std::string& name);
 
 }  // namespace sorn

@@ -41,10 +41,6 @@ absl::Status CheckLambda(const char* name, NetworkType type, int lambda,
 
 }  // namespace
 
-std::string NetworkTypeName(NetworkType type) {
-  return type == NetworkType::kDense ? "Dense" : "Sparse";
-}
-
 absl::StatusOr<NetworkType> ParseNetworkType(const std::string& name) {
   if (name == "Sparse") return NetworkType::kSparse;
   if (name == "Dense") return NetworkType::kDense;

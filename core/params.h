@@ -18,7 +18,6 @@ enum class NetworkType {
   kDense,   // every allowed entry exists.
 };
 
-std::string NetworkTypeName(NetworkType type);  // "Sparse" or "Dense".
 absl::StatusOr<NetworkType> ParseNetworkType(const std::string& name);
 
 // Every field has the reference package's default. Validate() before use.
