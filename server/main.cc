@@ -34,12 +34,13 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "prometheus/exposer.h"
-#include "server/access_tokens.h"
-#include "server/server_metrics.h"
+#include "server/auth/access_tokens.h"
+#include "server/auth/tls_credentials.h"
+#include "server/metrics/server_metrics.h"
 #include "server/server_options.h"
-#include "server/session_store.h"
-#include "server/sorn_service.h"
-#include "server/tls_credentials.h"
+#include "server/service/sorn_service.h"
+#include "server/sessions/session_store.h"
+#include "server/storage/file_archive.h"
 
 namespace {
 const sorn::server::ServerOptions kDefaults;
@@ -271,11 +272,13 @@ int main(int argc, char** argv) {
   }
 
   std::unique_ptr<sorn::server::SessionFiles> files;
+  std::unique_ptr<sorn::server::FileArchive> archive;
   if (!options.data_dir.empty()) {
     files = std::make_unique<sorn::server::SessionFiles>(options.data_dir);
     if (absl::Status s = files->Open(); !s.ok()) return Fail(s);
+    archive = std::make_unique<sorn::server::FileArchive>(files.get());
   }
-  sorn::server::SessionStore store(options, files.get(), &metrics);
+  sorn::server::SessionStore store(options, archive.get(), &metrics);
   if (files != nullptr) {
     const int loaded = store.LoadFromDisk([](const std::string& problem) {
       std::fprintf(stderr, "sorn-server: %s\n", problem.c_str());

@@ -6,6 +6,8 @@
 
 namespace sorn::client {
 
+namespace pb = ::sorn::v1;
+
 absl::Status FromGrpc(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),

@@ -15,8 +15,6 @@
 
 namespace sorn::client {
 
-namespace pb = ::sorn::v1;
-
 // The gRPC status as an absl::Status (same code and message).
 absl::Status FromGrpc(const grpc::Status& status);
 
@@ -36,26 +34,30 @@ class SornClient {
       const std::string& address, std::string token = "",
       std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
-  absl::StatusOr<pb::SessionInfo> Create(
-      const pb::CreateSessionRequest& request);
-  absl::StatusOr<pb::SessionInfo> Get(const std::string& name);
-  absl::StatusOr<std::vector<pb::SessionInfo>> List();
+  absl::StatusOr<::sorn::v1::SessionInfo> Create(
+      const ::sorn::v1::CreateSessionRequest& request);
+  absl::StatusOr<::sorn::v1::SessionInfo> Get(const std::string& name);
+  absl::StatusOr<std::vector<::sorn::v1::SessionInfo>> List();
   absl::Status Delete(const std::string& name);
-  absl::StatusOr<pb::SessionInfo> Freeze(const pb::FreezeRequest& request);
-  absl::StatusOr<pb::SessionInfo> Fork(const pb::ForkSessionRequest& request);
-  absl::StatusOr<pb::Statistics> Statistics(
-      const pb::GetStatisticsRequest& request);
-  absl::StatusOr<pb::FitReadoutResponse> FitReadout(
-      const pb::FitReadoutRequest& request);
-  absl::StatusOr<pb::SessionInfo> DeleteReadout(
-      const pb::DeleteReadoutRequest& request);
+  absl::StatusOr<::sorn::v1::SessionInfo> Freeze(
+      const ::sorn::v1::FreezeRequest& request);
+  absl::StatusOr<::sorn::v1::SessionInfo> Fork(
+      const ::sorn::v1::ForkSessionRequest& request);
+  absl::StatusOr<::sorn::v1::Statistics> Statistics(
+      const ::sorn::v1::GetStatisticsRequest& request);
+  absl::StatusOr<::sorn::v1::FitReadoutResponse> FitReadout(
+      const ::sorn::v1::FitReadoutRequest& request);
+  absl::StatusOr<::sorn::v1::SessionInfo> DeleteReadout(
+      const ::sorn::v1::DeleteReadoutRequest& request);
   // Simulate (or Train); `on_batch` sees every streamed message in order.
-  absl::Status Run(const pb::RunRequest& request, bool train,
-                   const std::function<void(const pb::RunResponse&)>& on_batch);
+  absl::Status Run(
+      const ::sorn::v1::RunRequest& request, bool train,
+      const std::function<void(const ::sorn::v1::RunResponse&)>& on_batch);
   // The serialized NetworkState.
   absl::StatusOr<std::string> Export(const std::string& name);
-  absl::StatusOr<pb::SessionInfo> Import(
-      const pb::ImportStateRequest::Header& header, const std::string& data);
+  absl::StatusOr<::sorn::v1::SessionInfo> Import(
+      const ::sorn::v1::ImportStateRequest::Header& header,
+      const std::string& data);
   // OK when the server reports SERVING.
   absl::Status Health();
 
@@ -65,7 +67,7 @@ class SornClient {
 
   std::string token_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<pb::Sorn::Stub> stub_;
+  std::unique_ptr<::sorn::v1::Sorn::Stub> stub_;
 };
 
 }  // namespace sorn::client

@@ -10,6 +10,8 @@
 #include "tests/server/test_server.h"
 
 namespace sorn::client {
+
+namespace pb = ::sorn::v1;
 namespace {
 
 TEST(SornClientTest, EveryCallThroughTheLibrary) {

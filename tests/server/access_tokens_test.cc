@@ -2,7 +2,7 @@
 // lines, whose errors must name the file and line (and the quota key) but
 // never quote anything the line holds, since a misplaced field may be a
 // token.
-#include "server/access_tokens.h"
+#include "server/auth/access_tokens.h"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "server/activity_log.h"
+#include "server/sessions/activity_log.h"
 
 #include "gtest/gtest.h"
 

@@ -4,7 +4,7 @@
 
 #include "core/reference_state.h"
 #include "gtest/gtest.h"
-#include "server/proto_convert.h"
+#include "server/wire/proto_convert.h"
 #include "tests/conformance/golden_case.h"
 #include "tests/server/test_server.h"
 

@@ -1,4 +1,4 @@
-#include "server/input_source.h"
+#include "server/wire/input_source.h"
 
 #include <cmath>
 #include <vector>

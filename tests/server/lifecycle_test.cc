@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "server/session_files.h"
+#include "server/storage/session_files.h"
 #include "tests/server/test_server.h"
 
 namespace sorn {

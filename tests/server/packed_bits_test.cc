@@ -1,6 +1,6 @@
 // PackBits and CountBits against the obvious per-bit versions, for every
 // length 0..130 (whole words, tails, single bytes) and random activity.
-#include "server/packed_bits.h"
+#include "core/packed_bits.h"
 
 #include <random>
 #include <vector>

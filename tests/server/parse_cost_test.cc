@@ -1,12 +1,12 @@
 // ParseCost: an upper bound of what parsing takes, close to the size of
 // honest data and many times the size of crafted data.
-#include "server/parse_cost.h"
+#include "server/wire/parse_cost.h"
 
 #include <string>
 
 #include "core/network.h"
 #include "gtest/gtest.h"
-#include "server/proto_convert.h"
+#include "server/wire/proto_convert.h"
 #include "sorn/v1/sorn.pb.h"
 
 namespace sorn::server {

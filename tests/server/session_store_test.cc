@@ -2,14 +2,15 @@
 // lifecycle rules (a name is claimed from Begin to Commit, deleted and
 // replaced sessions cannot be driven, a failed write rolls back), the file
 // format's checks, start-up's clean-up, and the budget's arithmetic.
-#include "server/session_store.h"
+#include "server/sessions/session_store.h"
 
 #include <filesystem>
 #include <fstream>
 
 #include "gtest/gtest.h"
-#include "server/memory_budget.h"
-#include "server/session_files.h"
+#include "server/sessions/memory_budget.h"
+#include "server/storage/file_archive.h"
+#include "server/storage/session_files.h"
 
 namespace sorn::server {
 namespace {
@@ -33,6 +34,7 @@ class SessionStoreTest : public ::testing::Test {
     fs::remove_all(dir_);
     files_ = std::make_unique<SessionFiles>(dir_.string());
     ASSERT_TRUE(files_->Open().ok());
+    archive_ = std::make_unique<FileArchive>(files_.get());
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -40,7 +42,7 @@ class SessionStoreTest : public ::testing::Test {
     ServerOptions options;
     options.max_memory_bytes = memory;
     options.record_buffer_steps = 10;
-    return std::make_unique<SessionStore>(options, files_.get(), &metrics_);
+    return std::make_unique<SessionStore>(options, archive_.get(), &metrics_);
   }
   void Step(Session& session, int steps) {
     session.WithState([&](Network& net, ActivityLog&, ReadoutSet&) {
@@ -61,6 +63,7 @@ class SessionStoreTest : public ::testing::Test {
   fs::path dir_;
   ServerMetrics metrics_;
   std::unique_ptr<SessionFiles> files_;
+  std::unique_ptr<FileArchive> archive_;
 };
 
 TEST_F(SessionStoreTest, ANameBeingMadeIsClaimedButNotVisible) {

@@ -1,0 +1,168 @@
+// SornService: the unary calls on sessions (create, get, list, delete,
+// freeze, fork).
+#include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
+#include "server/service/sorn_service.h"
+#include "server/wire/proto_convert.h"
+#include "server/wire/readout_convert.h"
+
+namespace sorn::server {
+
+namespace pb = ::sorn::v1;
+
+void DescribeSession(const Session& session, pb::SessionInfo* info) {
+  info->set_name(session.name());
+  info->set_tenant(session.tenant());
+  info->set_seed(session.seed());
+  info->set_memory_bytes(session.memory_bytes());
+  session.WithState([&](const Network& net, const ActivityLog& log,
+                        const ReadoutSet& readouts) {
+    ParamsToProto(net.params(), info->mutable_params());
+    info->set_ne(net.ne());
+    info->set_ni(net.ni());
+    info->set_nu(net.nu());
+    info->set_step(net.step_count());
+    FreezeToProto(net.frozen(), info->mutable_frozen());
+    info->set_ee_connections(net.wee().nnz());
+    info->set_ei_connections(net.wei().nnz());
+    info->set_ie_connections(net.wie().nnz());
+    info->set_recorded_steps(log.size());
+    info->set_record_buffer_steps(log.capacity());
+    info->set_rate_x(log.MeanRate(Population::kExcitatory));
+    info->set_rate_y(log.MeanRate(Population::kInhibitory));
+    for (const auto& [name, readout] : readouts.readouts()) {
+      ReadoutInfoToProto(name, readout, ShapeOf(net), info->add_readouts());
+    }
+  });
+}
+
+grpc::Status SornService::CreateSession(grpc::ServerContext* context,
+                                        const pb::CreateSessionRequest* request,
+                                        pb::SessionInfo* info) {
+  return Serve(
+      context, "CreateSession", Kind::kUnary,
+      [&](const Caller& caller, CallRecord& call) -> absl::Status {
+        call.session = request->name();
+        absl::StatusOr<Params> params = ParamsFromProto(request->params());
+        if (!params.ok()) return params.status();
+        absl::StatusOr<std::shared_ptr<Session>> session = store_->Create(
+            caller, request->name(), *params,
+            request->has_seed() ? std::optional<uint64_t>(request->seed())
+                                : std::nullopt,
+            request->has_record_buffer_steps()
+                ? std::optional<int64_t>(request->record_buffer_steps())
+                : std::nullopt);
+        if (!session.ok()) return session.status();
+        DescribeSession(**session, info);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status SornService::GetSession(grpc::ServerContext* context,
+                                     const pb::GetSessionRequest* request,
+                                     pb::SessionInfo* info) {
+  return Serve(context, "GetSession", Kind::kUnary,
+               [&](const Caller& caller, CallRecord& call) -> absl::Status {
+                 call.session = request->name();
+                 absl::StatusOr<std::shared_ptr<Session>> session =
+                     store_->Get(caller, request->name());
+                 if (!session.ok()) return session.status();
+                 DescribeSession(**session, info);
+                 return absl::OkStatus();
+               });
+}
+
+grpc::Status SornService::ListSessions(grpc::ServerContext* context,
+                                       const pb::ListSessionsRequest* request,
+                                       pb::ListSessionsResponse* response) {
+  return Serve(context, "ListSessions", Kind::kUnary,
+               [&](const Caller& caller, CallRecord&) -> absl::Status {
+                 if (request->all_tenants() && !caller.is_admin()) {
+                   return absl::PermissionDeniedError(
+                       "only an admin may list every tenant's sessions");
+                 }
+                 for (const std::shared_ptr<Session>& s :
+                      store_->List(caller, request->all_tenants())) {
+                   DescribeSession(*s, response->add_sessions());
+                 }
+                 return absl::OkStatus();
+               });
+}
+
+grpc::Status SornService::DeleteSession(grpc::ServerContext* context,
+                                        const pb::DeleteSessionRequest* request,
+                                        pb::DeleteSessionResponse*) {
+  return Serve(context, "DeleteSession", Kind::kUnary,
+               [&](const Caller& caller, CallRecord& call) {
+                 call.session = request->name();
+                 return store_->Delete(caller, request->name());
+               });
+}
+
+grpc::Status SornService::Freeze(grpc::ServerContext* context,
+                                 const pb::FreezeRequest* request,
+                                 pb::SessionInfo* info) {
+  return Serve(
+      context, "Freeze", Kind::kUnary,
+      [&](const Caller& caller, CallRecord& call) -> absl::Status {
+        call.session = request->session();
+        absl::StatusOr<std::shared_ptr<Session>> session =
+            store_->Get(caller, request->session());
+        if (!session.ok()) return session.status();
+        absl::StatusOr<FreezeSet> add = FreezeFromProto(request->freeze());
+        if (!add.ok()) return add.status();
+        absl::StatusOr<FreezeSet> remove = FreezeFromProto(request->unfreeze());
+        if (!remove.ok()) return remove.status();
+        absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
+        if (!driver.ok()) return driver.status();
+        (*session)->WithState([&](Network& net, ActivityLog&, ReadoutSet&) {
+          const uint8_t bits =
+              (net.frozen().bits() | add->bits()) & ~remove->bits();
+          net.set_frozen(FreezeSet::FromBits(bits));
+        });
+        RETURN_IF_ERROR(store_->Persist(**session));
+        DescribeSession(**session, info);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status SornService::ForkSession(grpc::ServerContext* context,
+                                      const pb::ForkSessionRequest* request,
+                                      pb::SessionInfo* info) {
+  return Serve(
+      context, "ForkSession", Kind::kUnary,
+      [&](const Caller& caller, CallRecord& call) -> absl::Status {
+        call.session = request->source();
+        absl::StatusOr<std::shared_ptr<Session>> source =
+            store_->Get(caller, request->source());
+        if (!source.ok()) return source.status();
+        // The name, memory and quota are claimed before the network is
+        // copied, so a fork that would not fit copies nothing.
+        const auto [params, capacity] = (*source)->WithState(
+            [](const Network& net, const ActivityLog& log, const ReadoutSet&) {
+              return std::pair{net.params(), log.capacity()};
+            });
+        ASSIGN_OR_RETURN(SessionStore::NewSession pending,
+                         store_->Begin(caller, request->name(), params,
+                                       capacity, /*replace=*/false));
+        auto [copy, readouts] =
+            (*source)->WithState([](const Network& net, const ActivityLog&,
+                                    const ReadoutSet& readouts) {
+              return std::pair{net, readouts};
+            });
+        uint64_t seed = (*source)->seed();
+        if (request->has_reseed()) {
+          NetworkState state = copy.ExportState();
+          state.random = Random(request->reseed()).state();
+          ASSIGN_OR_RETURN(copy, Network::FromState(state));
+          seed = request->reseed();
+        }
+        ASSIGN_OR_RETURN(std::shared_ptr<Session> fork,
+                         store_->Commit(std::move(pending), std::move(copy),
+                                        std::move(readouts), seed));
+        DescribeSession(*fork, info);
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace sorn::server
