@@ -33,10 +33,8 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
   return Serve(
       context, "FitReadout", Kind::kUnary,
       [&](const Caller& caller, CallRecord& call) -> absl::Status {
-        call.session = request->session();
-        absl::StatusOr<std::shared_ptr<Session>> session =
-            store_->Get(caller, request->session());
-        if (!session.ok()) return session.status();
+        ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
+                         Lookup(caller, request->session(), call));
         RETURN_IF_ERROR(ValidateReadoutName(request->readout()));
         absl::StatusOr<ReadoutFeatures> features =
             ReadoutFeaturesFromProto(request->features());
@@ -47,8 +45,7 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
         const double lambda = request->has_regularization()
                                   ? request->regularization()
                                   : kDefaultRegularization;
-        absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
-        if (!driver.ok()) return driver.status();
+        ASSIGN_OR_RETURN(const Session::Driver driver, session->TryDrive());
         // Read under the lock, solved outside it (readers are not held up
         // by a long fit), installed under it; the driver keeps the log and
         // the readouts as they were in between.
@@ -58,7 +55,7 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
         // over --max_readout_bytes is left to Prepare, which refuses it
         // naming that limit.
         MemoryBudget::Reservation fit_memory;
-        absl::StatusOr<ReadoutFit> fit = (*session)->WithState(
+        absl::StatusOr<ReadoutFit> fit = session->WithState(
             [&](const Network& net, const ActivityLog& log,
                 const ReadoutSet& readouts) -> absl::StatusOr<ReadoutFit> {
               shape = ShapeOf(net);
@@ -97,11 +94,11 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
                 "and read them with ExportState"));
           }
         }
-        (*session)->WithState(
+        session->WithState(
             [&](const Network&, const ActivityLog&, ReadoutSet& readouts) {
               readouts.Install(request->readout(), *std::move(solved));
             });
-        return store_->Persist(**session);
+        return store_->Persist(*session);
       });
 }
 
@@ -111,19 +108,16 @@ grpc::Status SornService::DeleteReadout(grpc::ServerContext* context,
   return Serve(
       context, "DeleteReadout", Kind::kUnary,
       [&](const Caller& caller, CallRecord& call) -> absl::Status {
-        call.session = request->session();
-        absl::StatusOr<std::shared_ptr<Session>> session =
-            store_->Get(caller, request->session());
-        if (!session.ok()) return session.status();
+        ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
+                         Lookup(caller, request->session(), call));
         RETURN_IF_ERROR(ValidateReadoutName(request->readout()));
-        absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
-        if (!driver.ok()) return driver.status();
-        RETURN_IF_ERROR((*session)->WithState(
+        ASSIGN_OR_RETURN(const Session::Driver driver, session->TryDrive());
+        RETURN_IF_ERROR(session->WithState(
             [&](const Network&, const ActivityLog&, ReadoutSet& readouts) {
               return readouts.Remove(request->readout());
             }));
-        RETURN_IF_ERROR(store_->Persist(**session));
-        DescribeSession(**session, info);
+        RETURN_IF_ERROR(store_->Persist(*session));
+        DescribeSession(*session, info);
         return absl::OkStatus();
       });
 }

@@ -43,17 +43,18 @@ grpc::Status SornService::CreateSession(grpc::ServerContext* context,
       context, "CreateSession", Kind::kUnary,
       [&](const Caller& caller, CallRecord& call) -> absl::Status {
         call.session = request->name();
-        absl::StatusOr<Params> params = ParamsFromProto(request->params());
-        if (!params.ok()) return params.status();
-        absl::StatusOr<std::shared_ptr<Session>> session = store_->Create(
-            caller, request->name(), *params,
-            request->has_seed() ? std::optional<uint64_t>(request->seed())
-                                : std::nullopt,
-            request->has_record_buffer_steps()
-                ? std::optional<int64_t>(request->record_buffer_steps())
-                : std::nullopt);
-        if (!session.ok()) return session.status();
-        DescribeSession(**session, info);
+        ASSIGN_OR_RETURN(const Params params,
+                         ParamsFromProto(request->params()));
+        ASSIGN_OR_RETURN(
+            std::shared_ptr<Session> session,
+            store_->Create(
+                caller, request->name(), params,
+                request->has_seed() ? std::optional<uint64_t>(request->seed())
+                                    : std::nullopt,
+                request->has_record_buffer_steps()
+                    ? std::optional<int64_t>(request->record_buffer_steps())
+                    : std::nullopt));
+        DescribeSession(*session, info);
         return absl::OkStatus();
       });
 }
@@ -63,11 +64,9 @@ grpc::Status SornService::GetSession(grpc::ServerContext* context,
                                      pb::SessionInfo* info) {
   return Serve(context, "GetSession", Kind::kUnary,
                [&](const Caller& caller, CallRecord& call) -> absl::Status {
-                 call.session = request->name();
-                 absl::StatusOr<std::shared_ptr<Session>> session =
-                     store_->Get(caller, request->name());
-                 if (!session.ok()) return session.status();
-                 DescribeSession(**session, info);
+                 ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
+                                  Lookup(caller, request->name(), call));
+                 DescribeSession(*session, info);
                  return absl::OkStatus();
                });
 }
@@ -105,23 +104,20 @@ grpc::Status SornService::Freeze(grpc::ServerContext* context,
   return Serve(
       context, "Freeze", Kind::kUnary,
       [&](const Caller& caller, CallRecord& call) -> absl::Status {
-        call.session = request->session();
-        absl::StatusOr<std::shared_ptr<Session>> session =
-            store_->Get(caller, request->session());
-        if (!session.ok()) return session.status();
-        absl::StatusOr<FreezeSet> add = FreezeFromProto(request->freeze());
-        if (!add.ok()) return add.status();
-        absl::StatusOr<FreezeSet> remove = FreezeFromProto(request->unfreeze());
-        if (!remove.ok()) return remove.status();
-        absl::StatusOr<Session::Driver> driver = (*session)->TryDrive();
-        if (!driver.ok()) return driver.status();
-        (*session)->WithState([&](Network& net, ActivityLog&, ReadoutSet&) {
+        ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
+                         Lookup(caller, request->session(), call));
+        ASSIGN_OR_RETURN(const FreezeSet add,
+                         FreezeFromProto(request->freeze()));
+        ASSIGN_OR_RETURN(const FreezeSet remove,
+                         FreezeFromProto(request->unfreeze()));
+        ASSIGN_OR_RETURN(const Session::Driver driver, session->TryDrive());
+        session->WithState([&](Network& net, ActivityLog&, ReadoutSet&) {
           const uint8_t bits =
-              (net.frozen().bits() | add->bits()) & ~remove->bits();
+              (net.frozen().bits() | add.bits()) & ~remove.bits();
           net.set_frozen(FreezeSet::FromBits(bits));
         });
-        RETURN_IF_ERROR(store_->Persist(**session));
-        DescribeSession(**session, info);
+        RETURN_IF_ERROR(store_->Persist(*session));
+        DescribeSession(*session, info);
         return absl::OkStatus();
       });
 }
@@ -132,13 +128,11 @@ grpc::Status SornService::ForkSession(grpc::ServerContext* context,
   return Serve(
       context, "ForkSession", Kind::kUnary,
       [&](const Caller& caller, CallRecord& call) -> absl::Status {
-        call.session = request->source();
-        absl::StatusOr<std::shared_ptr<Session>> source =
-            store_->Get(caller, request->source());
-        if (!source.ok()) return source.status();
+        ASSIGN_OR_RETURN(std::shared_ptr<Session> source,
+                         Lookup(caller, request->source(), call));
         // The name, memory and quota are claimed before the network is
         // copied, so a fork that would not fit copies nothing.
-        const auto [params, capacity] = (*source)->WithState(
+        const auto [params, capacity] = source->WithState(
             [](const Network& net, const ActivityLog& log, const ReadoutSet&) {
               return std::pair{net.params(), log.capacity()};
             });
@@ -146,11 +140,11 @@ grpc::Status SornService::ForkSession(grpc::ServerContext* context,
                          store_->Begin(caller, request->name(), params,
                                        capacity, /*replace=*/false));
         auto [copy, readouts] =
-            (*source)->WithState([](const Network& net, const ActivityLog&,
+            source->WithState([](const Network& net, const ActivityLog&,
                                     const ReadoutSet& readouts) {
               return std::pair{net, readouts};
             });
-        uint64_t seed = (*source)->seed();
+        uint64_t seed = source->seed();
         if (request->has_reseed()) {
           NetworkState state = copy.ExportState();
           state.random = Random(request->reseed()).state();

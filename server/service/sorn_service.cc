@@ -33,6 +33,12 @@ absl::StatusOr<Caller> SornService::Admit(
   return caller;
 }
 
+absl::StatusOr<std::shared_ptr<Session>> SornService::Lookup(
+    const Caller& caller, const std::string& name, CallRecord& call) const {
+  call.session = name;
+  return store_->Get(caller, name);
+}
+
 absl::Status SornService::OutOfMemory(const char* method, const char* what) {
   // The call's own log line (its session escaped) follows this one.
   std::fprintf(stderr,

@@ -18,8 +18,10 @@
 #include "server/metrics/server_metrics.h"
 #include "server/server_options.h"
 #include "server/service/call_log.h"
+#include "server/service/run_messages.h"
 #include "server/service/status_convert.h"
 #include "server/service/stream_slots.h"
+#include "server/sessions/session_run.h"
 #include "server/sessions/session_store.h"
 #include "sorn/v1/sorn.grpc.pb.h"
 
@@ -101,6 +103,17 @@ class SornService final : public ::sorn::v1::Sorn::Service {
   // Logs an allocation that failed in `method` (`what`: the exception's)
   // and returns the call's RESOURCE_EXHAUSTED.
   static absl::Status OutOfMemory(const char* method, const char* what);
+
+  // The caller's session `name` (recorded as the call's session): the one
+  // lookup every handler that names a session starts with.
+  absl::StatusOr<std::shared_ptr<Session>> Lookup(const Caller& caller,
+                                                  const std::string& name,
+                                                  CallRecord& call) const;
+  // Begins a stepping call's run of `session` with its readouts and freeze.
+  absl::StatusOr<SessionRun> BeginRun(const Caller& caller,
+                                      std::shared_ptr<Session> session,
+                                      const ReadoutNames& readouts,
+                                      FreezeSet freeze);
 
   // Simulate and Train; `default_phase` applies when the request names none.
   absl::Status Run(grpc::ServerContext* context, const Caller& caller,

@@ -146,20 +146,18 @@ grpc::Status SornService::ExportState(
   return Serve(
       context, "ExportState", Kind::kStream,
       [&](const Caller& caller, CallRecord& call) -> absl::Status {
-        call.session = request->session();
-        absl::StatusOr<std::shared_ptr<Session>> session =
-            store_->Get(caller, request->session());
-        if (!session.ok()) return session.status();
+        ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
+                         Lookup(caller, request->session(), call));
         // The copy, then the message, then its bytes: at most two of them
         // at once, each no larger than the session's own reservation.
         ASSIGN_OR_RETURN(const MemoryBudget::Reservation memory,
-                         store_->budget()->Reserve(2 * (*session)->StateBytes(),
+                         store_->budget()->Reserve(2 * session->StateBytes(),
                                                    "the export"));
         const std::string bytes = [&] {
           // Copied under the lock, converted outside it: a driver waits
           // only for the copy.
           auto [state, readouts, shape] =
-              (*session)->WithState([](const Network& net, const ActivityLog&,
+              session->WithState([](const Network& net, const ActivityLog&,
                                        const ReadoutSet& readouts) {
                 return std::tuple{net.ExportState(), readouts, ShapeOf(net)};
               });

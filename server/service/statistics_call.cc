@@ -209,10 +209,8 @@ grpc::Status SornService::GetStatistics(grpc::ServerContext* context,
   return Serve(
       context, "GetStatistics", Kind::kLongUnary,
       [&](const Caller& caller, CallRecord& call) -> absl::Status {
-        call.session = request->session();
-        absl::StatusOr<std::shared_ptr<Session>> session =
-            store_->Get(caller, request->session());
-        if (!session.ok()) return session.status();
+        ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
+                         Lookup(caller, request->session(), call));
         absl::StatusOr<Population> population =
             PopulationFromProto(request->population());
         if (!population.ok()) return population.status();
@@ -229,7 +227,7 @@ grpc::Status SornService::GetStatistics(grpc::ServerContext* context,
         MemoryBudget::Reservation memory;
         // Sized and reserved under the session's lock, so that the steps
         // copied are the steps counted.
-        absl::StatusOr<SpikeTrain> train = (*session)->WithState(
+        absl::StatusOr<SpikeTrain> train = session->WithState(
             [&](const Network&, const ActivityLog& log,
                 const ReadoutSet&) -> absl::StatusOr<SpikeTrain> {
               const int64_t steps = log.Steps(request->last_steps());

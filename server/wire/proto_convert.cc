@@ -154,6 +154,20 @@ void ParamsToProto(const Params& params, pb::Params* p) {
   p->set_sp_probability(params.sp_probability);
 }
 
+absl::StatusOr<Phase> PhaseFromProto(pb::Phase phase, Phase fallback) {
+  switch (phase) {
+    case pb::PHASE_UNSPECIFIED:
+      return fallback;
+    case pb::PLASTICITY:
+      return Phase::kPlasticity;
+    case pb::TRAINING:
+      return Phase::kTraining;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown phase ", int(phase)));
+  }
+}
+
 absl::StatusOr<FreezeSet> FreezeFromProto(
     const google::protobuf::RepeatedPtrField<std::string>& names) {
   return FreezeSet::FromNames(

@@ -20,6 +20,8 @@ absl::StatusOr<Params> ParamsFromProto(const ::sorn::v1::Params& proto);
 // Every field set (h_ip to its effective value).
 void ParamsToProto(const Params& params, ::sorn::v1::Params* proto);
 
+// A request's phase; PHASE_UNSPECIFIED gives `fallback`.
+absl::StatusOr<Phase> PhaseFromProto(::sorn::v1::Phase phase, Phase fallback);
 absl::StatusOr<FreezeSet> FreezeFromProto(
     const google::protobuf::RepeatedPtrField<std::string>& names);
 void FreezeToProto(FreezeSet set,
