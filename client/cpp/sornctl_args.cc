@@ -1,0 +1,78 @@
+// sornctl's command line: parsing argv, and reading integers, comma lists and
+// SORN parameters from the flags.
+#include "client/cpp/sornctl_args.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+
+namespace sorn::ctl {
+
+namespace pb = ::sorn::v1;
+
+Args ParseArgs(int argc, char** argv, std::string* command) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) == 0) {
+      const size_t eq = a.find('=');
+      args.options[a.substr(
+          2, eq == std::string::npos ? std::string::npos : eq - 2)] =
+          eq == std::string::npos ? "" : a.substr(eq + 1);
+    } else if (command->empty()) {
+      *command = a;
+    } else {
+      args.positional.push_back(a);
+    }
+  }
+  return args;
+}
+
+absl::Status Usage(const std::string& message) {
+  return absl::Status(absl::StatusCode::kUnknown, "usage: " + message);
+}
+
+absl::StatusOr<int64_t> Int(const Args& args, const std::string& key,
+                            int64_t fallback) {
+  if (!args.Has(key)) return fallback;
+  int64_t v;
+  if (!absl::SimpleAtoi(args.Get(key), &v))
+    return Usage("--" + key + " takes an integer");
+  return v;
+}
+
+std::vector<std::string> List(const std::string& csv) {
+  return absl::StrSplit(csv, ',', absl::SkipEmpty());
+}
+
+absl::Status SetParams(const Args& args, pb::Params* params) {
+  const auto* d = pb::Params::descriptor();
+  const auto* r = pb::Params::GetReflection();
+  for (const auto& [key, value] : args.options) {
+    const auto* field = d->FindFieldByName(key);
+    if (field == nullptr) continue;
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_INT32) {
+      int v;
+      if (!absl::SimpleAtoi(value, &v))
+        return Usage("--" + key + " takes an integer");
+      r->SetInt32(params, field, v);
+    } else if (field->type() ==
+               google::protobuf::FieldDescriptor::TYPE_DOUBLE) {
+      double v;
+      if (!absl::SimpleAtod(value, &v))
+        return Usage("--" + key + " takes a number");
+      r->SetDouble(params, field, v);
+    } else {
+      const auto* e = field->enum_type()->FindValueByName(
+          value == "Dense" || value == "dense"     ? "DENSE"
+          : value == "Sparse" || value == "sparse" ? "SPARSE"
+                                                   : value);
+      if (e == nullptr) return Usage("--" + key + " is Sparse or Dense");
+      r->SetEnum(params, field, e);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace sorn::ctl

@@ -1,0 +1,49 @@
+// sornctl's command line: the parsed words and flags, and the helpers the
+// commands read flags with (integers, comma lists, SORN parameters). A bad
+// flag value is a Usage() status, which sornctl reports with exit code 2.
+#ifndef SORN_CLIENT_CPP_SORNCTL_ARGS_H_
+#define SORN_CLIENT_CPP_SORNCTL_ARGS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sorn/v1/sorn.pb.h"
+
+namespace sorn::ctl {
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // --key=value; --flag -> "".
+  bool Has(const std::string& key) const { return options.count(key) > 0; }
+  std::string Get(const std::string& key,
+                  const std::string& fallback = "") const {
+    auto it = options.find(key);
+    return it == options.end() ? fallback : it->second;
+  }
+};
+
+// argv[1..]: every "--key=value" and "--flag" into options (a later one
+// wins), the first other word into *command, the other words into positional.
+Args ParseArgs(int argc, char** argv, std::string* command);
+
+// A usage error: the message "usage: " + message.
+absl::Status Usage(const std::string& message);
+
+// --key as an integer; `fallback` when there is no --key.
+absl::StatusOr<int64_t> Int(const Args& args, const std::string& key,
+                            int64_t fallback);
+
+// "a,b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> List(const std::string& csv);
+
+// --ne=100 --eta_stdp=0.01 --network_type_ee=Dense ... into Params; options
+// that name no Params field are skipped.
+absl::Status SetParams(const Args& args, v1::Params* params);
+
+}  // namespace sorn::ctl
+
+#endif  // SORN_CLIENT_CPP_SORNCTL_ARGS_H_
