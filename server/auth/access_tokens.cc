@@ -104,6 +104,50 @@ absl::Status ValidateTenantName(absl::string_view tenant) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The caller a tokens line's fields (at least one) give.
+// No error quotes a field of the line, not even the tenant or the role: a
+// line that is wrong is often wrong because its fields are not where they
+// belong (a token pasted twice, columns swapped), so any of them may be a
+// secret. Errors name the field's position instead.
+absl::StatusOr<Caller> CallerOfLine(
+    const std::vector<absl::string_view>& fields, const TenantQuota& defaults) {
+  if (fields.size() < 3) {
+    return absl::InvalidArgumentError(
+        "expected: TOKEN TENANT ROLE [sessions=N] "
+        "[neurons=N] [streams=N]");
+  }
+  if (fields[0].size() < kMinTokenLength) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a token (field 1) needs at least ", kMinTokenLength, " characters"));
+  }
+  if (!ValidateTenantName(fields[1]).ok()) {
+    return absl::InvalidArgumentError(
+        "the tenant (field 2) must be 1 to 64 characters of "
+        "A-Z a-z 0-9 _ -");
+  }
+  Caller caller;
+  caller.tenant = std::string(fields[1]);
+  if (fields[2] == "admin") {
+    caller.role = Role::kAdmin;
+  } else if (fields[2] != "user") {
+    return absl::InvalidArgumentError(
+        "the role (field 3) must be user or admin");
+  }
+  caller.quota = defaults;
+  std::set<absl::string_view> seen;
+  for (size_t k = 3; k < fields.size(); ++k) {
+    if (absl::Status s = ApplyQuota(fields[k], k, seen, caller.quota);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return caller;
+}
+
+}  // namespace
+
 absl::StatusOr<AccessTokens> AccessTokens::Load(const std::string& path,
                                                 const TenantQuota& defaults) {
   std::ifstream in(path);
@@ -131,41 +175,11 @@ absl::StatusOr<AccessTokens> AccessTokens::Parse(absl::string_view text,
     std::vector<absl::string_view> fields =
         absl::StrSplit(line, absl::ByAnyChar(" \t\r"), absl::SkipEmpty());
     if (fields.empty()) continue;
-    // No error below quotes a field of the line, not even the tenant or the
-    // role: a line that is wrong is often wrong because its fields are not
-    // where they belong (a token pasted twice, columns swapped), so any of
-    // them may be a secret. Errors name the field's position instead.
-    if (fields.size() < 3) {
-      return LineError(source, line_number,
-                       "expected: TOKEN TENANT ROLE [sessions=N] "
-                       "[neurons=N] [streams=N]");
+    absl::StatusOr<Caller> parsed = CallerOfLine(fields, defaults);
+    if (!parsed.ok()) {
+      return LineError(source, line_number, parsed.status().message());
     }
-    if (fields[0].size() < kMinTokenLength) {
-      return LineError(source, line_number,
-                       absl::StrCat("a token (field 1) needs at least ",
-                                    kMinTokenLength, " characters"));
-    }
-    if (!ValidateTenantName(fields[1]).ok()) {
-      return LineError(source, line_number,
-                       "the tenant (field 2) must be 1 to 64 characters of "
-                       "A-Z a-z 0-9 _ -");
-    }
-    Caller caller;
-    caller.tenant = std::string(fields[1]);
-    if (fields[2] == "admin") {
-      caller.role = Role::kAdmin;
-    } else if (fields[2] != "user") {
-      return LineError(source, line_number,
-                       "the role (field 3) must be user or admin");
-    }
-    caller.quota = defaults;
-    std::set<absl::string_view> seen;
-    for (size_t k = 3; k < fields.size(); ++k) {
-      if (absl::Status s = ApplyQuota(fields[k], k, seen, caller.quota);
-          !s.ok()) {
-        return LineError(source, line_number, s.message());
-      }
-    }
+    const Caller& caller = *parsed;
     auto [it, fresh] =
         quotas.emplace(caller.tenant, std::pair(caller.quota, line_number));
     if (!fresh && !SameQuota(it->second.first, caller.quota)) {

@@ -25,6 +25,49 @@ absl::Status ValidateReadoutName(const std::string& name) {
       absl::StrCat("readout name: ", s.message()));
 }
 
+// Reads a fit's features under the session's lock, reserving its working
+// memory (FitBytes) into `memory` first, held until the fit is installed. A
+// fit over `max_bytes` (--max_readout_bytes) is left to Prepare, which
+// refuses it naming that limit.
+absl::StatusOr<ReadoutFit> PrepareFit(Session& session,
+                                      const pb::FitReadoutRequest& request,
+                                      const ReadoutFeatures& features,
+                                      const ReadoutTargets& targets,
+                                      double lambda, int64_t max_bytes,
+                                      MemoryBudget* budget, ReadoutShape* shape,
+                                      MemoryBudget::Reservation* memory) {
+  return session.WithState(
+      [&](const Network& net, const ActivityLog& log,
+          const ReadoutSet& readouts) -> absl::StatusOr<ReadoutFit> {
+        *shape = ShapeOf(net);
+        const int64_t fit_bytes = ReadoutSet::FitBytes(
+            targets.rows(), ReadoutSet::FeatureCount(features, *shape),
+            targets.outputs());
+        if (fit_bytes <= max_bytes) {
+          ASSIGN_OR_RETURN(
+              *memory,
+              budget->Reserve(fit_bytes,
+                              "FitReadout's features and normal equations"));
+        }
+        return readouts.Prepare(request.readout(), features, targets, lambda,
+                                request.skip_last(), log, *shape,
+                                net.step_count(), max_bytes);
+      });
+}
+
+// RESOURCE_EXHAUSTED when a reply with the fitted weights would pass the
+// message limit.
+absl::Status CheckWeightsFit(const pb::FitReadoutResponse& response,
+                             int64_t max_message_bytes) {
+  const size_t bytes = response.ByteSizeLong();
+  if (bytes <= size_t(max_message_bytes)) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "the fitted weights take ", bytes,
+      " bytes, over this server's message limit of ", max_message_bytes,
+      " bytes (--max_message_bytes): fit without return_weights and read "
+      "them with ExportState"));
+}
+
 }  // namespace
 
 grpc::Status SornService::FitReadout(grpc::ServerContext* context,
@@ -36,12 +79,10 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
         ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
                          Lookup(caller, request->session(), call));
         RETURN_IF_ERROR(ValidateReadoutName(request->readout()));
-        absl::StatusOr<ReadoutFeatures> features =
-            ReadoutFeaturesFromProto(request->features());
-        if (!features.ok()) return features.status();
-        absl::StatusOr<ReadoutTargets> targets =
-            ReadoutTargetsFromProto(*request);
-        if (!targets.ok()) return targets.status();
+        ASSIGN_OR_RETURN(const ReadoutFeatures features,
+                         ReadoutFeaturesFromProto(request->features()));
+        ASSIGN_OR_RETURN(const ReadoutTargets targets,
+                         ReadoutTargetsFromProto(*request));
         const double lambda = request->has_regularization()
                                   ? request->regularization()
                                   : kDefaultRegularization;
@@ -50,32 +91,12 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
         // by a long fit), installed under it; the driver keeps the log and
         // the readouts as they were in between.
         ReadoutShape shape;
-        // The fit's working memory (FitBytes), reserved before Prepare
-        // copies the features and held until the fit is installed. A fit
-        // over --max_readout_bytes is left to Prepare, which refuses it
-        // naming that limit.
         MemoryBudget::Reservation fit_memory;
-        absl::StatusOr<ReadoutFit> fit = session->WithState(
-            [&](const Network& net, const ActivityLog& log,
-                const ReadoutSet& readouts) -> absl::StatusOr<ReadoutFit> {
-              shape = ShapeOf(net);
-              const int64_t fit_bytes = ReadoutSet::FitBytes(
-                  targets->rows(), ReadoutSet::FeatureCount(*features, shape),
-                  targets->outputs());
-              if (fit_bytes <= options_.max_readout_bytes) {
-                ASSIGN_OR_RETURN(
-                    fit_memory,
-                    store_->budget()->Reserve(
-                        fit_bytes,
-                        "FitReadout's features and normal equations"));
-              }
-              return readouts.Prepare(request->readout(), *features, *targets,
-                                      lambda, request->skip_last(), log, shape,
-                                      net.step_count(),
-                                      options_.max_readout_bytes);
-            });
-        if (!fit.ok()) return fit.status();
-        absl::StatusOr<NamedReadout> solved = ReadoutSet::Solve(*fit, *targets);
+        ASSIGN_OR_RETURN(const ReadoutFit fit,
+                         PrepareFit(*session, *request, features, targets,
+                                    lambda, options_.max_readout_bytes,
+                                    store_->budget(), &shape, &fit_memory));
+        absl::StatusOr<NamedReadout> solved = ReadoutSet::Solve(fit, targets);
         if (!solved.ok()) return solved.status();
         ReadoutInfoToProto(request->readout(), *solved, shape,
                            response->mutable_readout());
@@ -84,15 +105,8 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
                          response->mutable_weights());
           // Checked before the readout is installed: a reply gRPC could not
           // send must not come with a changed session.
-          const size_t bytes = response->ByteSizeLong();
-          if (bytes > size_t(options_.max_message_bytes)) {
-            return absl::ResourceExhaustedError(absl::StrCat(
-                "the fitted weights take ", bytes,
-                " bytes, over this server's message limit of ",
-                options_.max_message_bytes,
-                " bytes (--max_message_bytes): fit without return_weights "
-                "and read them with ExportState"));
-          }
+          RETURN_IF_ERROR(
+              CheckWeightsFit(*response, options_.max_message_bytes));
         }
         session->WithState(
             [&](const Network&, const ActivityLog&, ReadoutSet& readouts) {

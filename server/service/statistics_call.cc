@@ -109,6 +109,51 @@ Cost CostOf(const pb::GetStatisticsRequest& request, const Arguments& args,
   return {Capped(memory), Capped(response)};
 }
 
+// The mean correlation and, when asked, the matrix. The mean is computed
+// without the matrix: O(n) memory whatever is asked, and the same figure
+// with or without correlation_matrix.
+absl::Status AddCorrelations(const pb::GetStatisticsRequest& request,
+                             const SpikeTrain& train, const StopCheck& stop,
+                             pb::Statistics* out) {
+  const absl::StatusOr<CorrelationMean> mean = MeanCorrelation(train, stop);
+  if (Stopped(mean.status())) return mean.status();
+  SetOrExplain(mean, "mean_correlation", out, [&](const CorrelationMean& c) {
+    out->set_mean_correlation(c.mean);
+  });
+  if (request.correlation_matrix() && mean.ok()) {
+    // Written straight into the response (its size was checked against the
+    // message limit, so it fits a RepeatedField's int).
+    google::protobuf::RepeatedField<double>* matrix =
+        out->mutable_correlation_matrix();
+    matrix->Resize(train.neurons * train.neurons, 0.0);
+    const absl::StatusOr<CorrelationMean> filled = FillCorrelationMatrix(
+        train, std::span<double>(matrix->mutable_data(), matrix->size()), stop);
+    if (!filled.ok()) return filled.status();
+  } else if (request.correlation_matrix()) {
+    (*out->mutable_undefined())["correlation_matrix"] =
+        std::string(mean.status().message());
+  }
+  return absl::OkStatus();
+}
+
+// Every neuron's spike times and the intervals between them.
+absl::Status AddSpikeTimes(const SpikeTrain& train, const StopCheck& stop,
+                           pb::Statistics* out) {
+  ASSIGN_OR_RETURN(std::vector<std::vector<int64_t>> times,
+                   SpikeTimes(train, stop));
+  auto* spike_times = out->mutable_spike_times();
+  auto* intervals = out->mutable_spike_intervals();
+  spike_times->Reserve(train.neurons);
+  intervals->Reserve(train.neurons);
+  for (std::vector<int64_t>& neuron : times) {
+    spike_times->Add()->mutable_values()->Assign(neuron.begin(), neuron.end());
+    const std::vector<int64_t> d = Intervals(neuron);
+    intervals->Add()->mutable_values()->Assign(d.begin(), d.end());
+    std::vector<int64_t>().swap(neuron);  // copied: give it back now.
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Compute(const pb::GetStatisticsRequest& request,
                      const Arguments& args, const SpikeTrain& train,
                      const StopCheck& stop, pb::Statistics* out) {
@@ -130,26 +175,7 @@ absl::Status Compute(const pb::GetStatisticsRequest& request,
                [&](double v) { out->set_scale_independent_smoothness(v); });
   SetOrExplain(Autocorrelation(rates, args.lag), "autocorrelation", out,
                [&](double v) { out->set_autocorrelation(v); });
-  // The mean without the matrix: O(n) memory whatever is asked, and the
-  // same figure with or without correlation_matrix.
-  const absl::StatusOr<CorrelationMean> mean = MeanCorrelation(train, stop);
-  if (Stopped(mean.status())) return mean.status();
-  SetOrExplain(mean, "mean_correlation", out, [&](const CorrelationMean& c) {
-    out->set_mean_correlation(c.mean);
-  });
-  if (request.correlation_matrix() && mean.ok()) {
-    // Written straight into the response (its size was checked against the
-    // message limit, so it fits a RepeatedField's int).
-    google::protobuf::RepeatedField<double>* matrix =
-        out->mutable_correlation_matrix();
-    matrix->Resize(train.neurons * train.neurons, 0.0);
-    const absl::StatusOr<CorrelationMean> filled = FillCorrelationMatrix(
-        train, std::span<double>(matrix->mutable_data(), matrix->size()), stop);
-    if (!filled.ok()) return filled.status();
-  } else if (request.correlation_matrix()) {
-    (*out->mutable_undefined())["correlation_matrix"] =
-        std::string(mean.status().message());
-  }
+  RETURN_IF_ERROR(AddCorrelations(request, train, stop, out));
   SetOrExplain(FanoFactor(train, request.neuron(), args.window), "fano_factor",
                out, [&](const Fano& f) {
                  out->set_fano_mean(f.mean);
@@ -161,22 +187,45 @@ absl::Status Compute(const pb::GetStatisticsRequest& request,
   if (Stopped(entropy.status())) return entropy.status();
   SetOrExplain(entropy, "spike_source_entropy", out,
                [&](double v) { out->set_spike_source_entropy(v); });
-  if (request.spike_times()) {
-    ASSIGN_OR_RETURN(std::vector<std::vector<int64_t>> times,
-                     SpikeTimes(train, stop));
-    auto* spike_times = out->mutable_spike_times();
-    auto* intervals = out->mutable_spike_intervals();
-    spike_times->Reserve(train.neurons);
-    intervals->Reserve(train.neurons);
-    for (std::vector<int64_t>& neuron : times) {
-      spike_times->Add()->mutable_values()->Assign(neuron.begin(),
-                                                   neuron.end());
-      const std::vector<int64_t> d = Intervals(neuron);
-      intervals->Add()->mutable_values()->Assign(d.begin(), d.end());
-      std::vector<int64_t>().swap(neuron);  // copied: give it back now.
-    }
-  }
+  if (request.spike_times()) RETURN_IF_ERROR(AddSpikeTimes(train, stop, out));
   return absl::OkStatus();
+}
+
+// The train the request asks for, copied from the log once its response
+// is known to fit `max_message_bytes` and its memory is reserved from
+// `budget` (into `memory`); `args` are the request's arguments for the
+// log's neurons. REQUIRES: the caller holds the session's lock, so that the
+// steps copied are the steps counted.
+absl::StatusOr<SpikeTrain> CopyTrain(
+    const ActivityLog& log, const pb::GetStatisticsRequest& request,
+    Population population, int64_t max_message_bytes, MemoryBudget* budget,
+    const StopCheck& stop, Arguments* args, MemoryBudget::Reservation* memory) {
+  const int64_t steps = log.Steps(request.last_steps());
+  const int n = log.Neurons(population);
+  *args = ArgumentsOf(request, n);
+  RETURN_IF_ERROR(CheckArguments(request, *args, n));
+  const int64_t spikes =
+      request.spike_times() ? log.Spikes(population, steps) : 0;
+  const Cost cost = CostOf(request, *args, steps, n, spikes);
+  if (cost.response > max_message_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the statistics of ", steps, " steps of ", n, " neurons take up to ",
+        cost.response,
+        " bytes in a response, over this server's message limit of ",
+        max_message_bytes,
+        " bytes (--max_message_bytes); ask for fewer steps (last_steps), or "
+        "without correlation_matrix or spike_times"));
+  }
+  ASSIGN_OR_RETURN(
+      *memory,
+      budget->Reserve(
+          cost.memory,
+          absl::StrCat(
+              "GetStatistics over ", steps, " steps of ", n, " neurons",
+              request.correlation_matrix() ? " with the correlation matrix"
+                                           : "",
+              request.spike_times() ? " with spike times" : "")));
+  return log.Train(population, steps, 0, stop);
 }
 
 // A computation stopped by `stop`: the deadline's code when it has passed,
@@ -211,9 +260,8 @@ grpc::Status SornService::GetStatistics(grpc::ServerContext* context,
       [&](const Caller& caller, CallRecord& call) -> absl::Status {
         ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
                          Lookup(caller, request->session(), call));
-        absl::StatusOr<Population> population =
-            PopulationFromProto(request->population());
-        if (!population.ok()) return population.status();
+        ASSIGN_OR_RETURN(const Population population,
+                         PopulationFromProto(request->population()));
         if (request->last_steps() < 0) {
           return absl::InvalidArgumentError("last_steps must be >= 0");
         }
@@ -228,38 +276,10 @@ grpc::Status SornService::GetStatistics(grpc::ServerContext* context,
         // Sized and reserved under the session's lock, so that the steps
         // copied are the steps counted.
         absl::StatusOr<SpikeTrain> train = session->WithState(
-            [&](const Network&, const ActivityLog& log,
-                const ReadoutSet&) -> absl::StatusOr<SpikeTrain> {
-              const int64_t steps = log.Steps(request->last_steps());
-              const int n = log.Neurons(*population);
-              args = ArgumentsOf(*request, n);
-              RETURN_IF_ERROR(CheckArguments(*request, args, n));
-              const int64_t spikes =
-                  request->spike_times() ? log.Spikes(*population, steps) : 0;
-              const Cost cost = CostOf(*request, args, steps, n, spikes);
-              if (cost.response > options_.max_message_bytes) {
-                return absl::ResourceExhaustedError(absl::StrCat(
-                    "the statistics of ", steps, " steps of ", n,
-                    " neurons take up to ", cost.response,
-                    " bytes in a response, over this server's message "
-                    "limit of ",
-                    options_.max_message_bytes,
-                    " bytes (--max_message_bytes); ask for fewer steps "
-                    "(last_steps), or without correlation_matrix or "
-                    "spike_times"));
-              }
-              ASSIGN_OR_RETURN(
-                  memory,
-                  store_->budget()->Reserve(
-                      cost.memory,
-                      absl::StrCat(
-                          "GetStatistics over ", steps, " steps of ", n,
-                          " neurons",
-                          request->correlation_matrix()
-                              ? " with the correlation matrix"
-                              : "",
-                          request->spike_times() ? " with spike times" : "")));
-              return log.Train(*population, steps, 0, stop);
+            [&](const Network&, const ActivityLog& log, const ReadoutSet&) {
+              return CopyTrain(log, *request, population,
+                               options_.max_message_bytes, store_->budget(),
+                               stop, &args, &memory);
             });
         absl::Status status = train.status();
         if (train.ok()) status = Compute(*request, args, *train, stop, out);

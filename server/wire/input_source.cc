@@ -11,31 +11,39 @@ namespace pb = ::sorn::v1;
 
 absl::StatusOr<InputSource> InputSource::Create(const pb::RunRequest& request,
                                                 int nu) {
+  if (request.has_values()) return FromValues(request, nu);
+  if (request.has_generated()) return FromGenerated(request.generated(), nu);
+  return InputSource();  // zero input.
+}
+
+absl::StatusOr<InputSource> InputSource::FromValues(
+    const pb::RunRequest& request, int nu) {
   InputSource source;
-  if (request.has_values()) {
-    const pb::InputMatrix& m = request.values();
-    if (m.units() != nu || m.steps() != request.timesteps() ||
-        int64_t(m.values_size()) != int64_t(nu) * request.timesteps()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("inputs must be nu x timesteps = ", nu, " x ",
-                       request.timesteps(), " values; got ", m.units(), " x ",
-                       m.steps(), " with ", m.values_size(), " values"));
-    }
-    for (int k = 0; k < m.values_size(); ++k) {
-      if (!std::isfinite(m.values(k))) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("input of unit ", k / std::max<int64_t>(1, m.steps()),
-                         " at step ", k % std::max<int64_t>(1, m.steps()),
-                         " is ", m.values(k), "; inputs must be finite"));
-      }
-    }
-    source.kind_ = Kind::kValues;
-    source.values_ = m.values().data();
-    source.steps_ = m.steps();
-    return source;
+  const pb::InputMatrix& m = request.values();
+  if (m.units() != nu || m.steps() != request.timesteps() ||
+      int64_t(m.values_size()) != int64_t(nu) * request.timesteps()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("inputs must be nu x timesteps = ", nu, " x ",
+                     request.timesteps(), " values; got ", m.units(), " x ",
+                     m.steps(), " with ", m.values_size(), " values"));
   }
-  if (!request.has_generated()) return source;  // zero input.
-  const pb::GeneratedInputs& g = request.generated();
+  for (int k = 0; k < m.values_size(); ++k) {
+    if (!std::isfinite(m.values(k))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("input of unit ", k / std::max<int64_t>(1, m.steps()),
+                       " at step ", k % std::max<int64_t>(1, m.steps()), " is ",
+                       m.values(k), "; inputs must be finite"));
+    }
+  }
+  source.kind_ = Kind::kValues;
+  source.values_ = m.values().data();
+  source.steps_ = m.steps();
+  return source;
+}
+
+absl::StatusOr<InputSource> InputSource::FromGenerated(
+    const pb::GeneratedInputs& g, int nu) {
+  InputSource source;
   source.random_ = Random(g.seed());
   switch (g.kind()) {
     case pb::GeneratedInputs::UNIFORM:

@@ -26,6 +26,11 @@ class InputSource {
  private:
   enum class Kind { kNone, kValues, kUniform, kGaussian, kOneHot };
   InputSource() : random_(0) {}
+  // The two halves of Create: explicit values, generator settings.
+  static absl::StatusOr<InputSource> FromValues(
+      const sorn::v1::RunRequest& request, int nu);
+  static absl::StatusOr<InputSource> FromGenerated(
+      const sorn::v1::GeneratedInputs& generated, int nu);
 
   Kind kind_ = Kind::kNone;
   const double* values_ = nullptr;  // nu x steps, row-major.
