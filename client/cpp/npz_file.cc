@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -50,6 +51,58 @@ absl::StatusOr<std::string> Inflate(const std::string& in, size_t out_size) {
   return out;
 }
 
+// Where the end-of-directory record starts (in the last 64 KiB + 22
+// bytes), or npos.
+size_t FindEndOfDirectory(const std::string& zip) {
+  if (zip.size() < 22) return std::string::npos;
+  for (size_t at = zip.size() - 22;; --at) {
+    if (Get(zip, at, 4) == kEndOfDirectory) return at;
+    if (at == 0 || zip.size() - at > 65557) return std::string::npos;
+  }
+}
+
+// The entry whose central directory record is at `*at` (advanced past it):
+// its name without ".npy" and its bytes, inflated.
+absl::StatusOr<std::pair<std::string, std::string>> ReadEntry(
+    const std::string& zip, const std::string& path, size_t* at) {
+  const size_t c = *at;
+  if (c + 46 > zip.size() || Get(zip, c, 4) != kCentralHeader) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": bad zip directory"));
+  }
+  const uint32_t method = Get(zip, c + 10, 2);
+  const uint32_t compressed = Get(zip, c + 20, 4);
+  const uint32_t size = Get(zip, c + 24, 4);
+  const uint32_t name_len = Get(zip, c + 28, 2);
+  const uint32_t local = Get(zip, c + 42, 4);
+  std::string name = zip.substr(c + 46, name_len);
+  *at = c + 46 + name_len + Get(zip, c + 30, 2) + Get(zip, c + 32, 2);
+  if (compressed == 0xffffffff || size == 0xffffffff) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": zip64 is not supported"));
+  }
+  if (local + 30 > zip.size() || Get(zip, local, 4) != kLocalHeader) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": bad local header"));
+  }
+  const size_t data =
+      local + 30 + Get(zip, local + 26, 2) + Get(zip, local + 28, 2);
+  if (data + compressed > zip.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": truncated entry ", name));
+  }
+  std::string bytes = zip.substr(data, compressed);
+  if (method == 8) {
+    absl::StatusOr<std::string> inflated = Inflate(bytes, size);
+    if (!inflated.ok()) return inflated.status();
+    bytes = *std::move(inflated);
+  } else if (method != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": unsupported compression ", method, " for ", name));
+  }
+  if (absl::EndsWith(name, ".npy")) name.resize(name.size() - 4);
+  return std::pair{std::move(name), std::move(bytes)};
+}
+
 }  // namespace
 
 absl::StatusOr<NpzEntries> ReadNpz(const std::string& path) {
@@ -58,16 +111,8 @@ absl::StatusOr<NpzEntries> ReadNpz(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string zip = buffer.str();
-  // The end-of-directory record is in the last 64 KiB + 22 bytes.
-  size_t end = std::string::npos;
-  for (size_t at = zip.size() >= 22 ? zip.size() - 22 : 0;; --at) {
-    if (Get(zip, at, 4) == kEndOfDirectory) {
-      end = at;
-      break;
-    }
-    if (at == 0 || zip.size() - at > 65557) break;
-  }
-  if (zip.size() < 22 || end == std::string::npos) {
+  const size_t end = FindEndOfDirectory(zip);
+  if (end == std::string::npos) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, " is not an npz (zip) file"));
   }
@@ -75,44 +120,10 @@ absl::StatusOr<NpzEntries> ReadNpz(const std::string& path) {
   size_t at = Get(zip, end + 16, 4);
   NpzEntries entries;
   for (uint32_t e = 0; e < count; ++e) {
-    if (at + 46 > zip.size() || Get(zip, at, 4) != kCentralHeader) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": bad zip directory"));
-    }
-    const uint32_t method = Get(zip, at + 10, 2);
-    const uint32_t compressed = Get(zip, at + 20, 4);
-    const uint32_t size = Get(zip, at + 24, 4);
-    const uint32_t name_len = Get(zip, at + 28, 2);
-    const uint32_t extra_len = Get(zip, at + 30, 2);
-    const uint32_t comment_len = Get(zip, at + 32, 2);
-    const uint32_t local = Get(zip, at + 42, 4);
-    std::string name = zip.substr(at + 46, name_len);
-    at += 46 + name_len + extra_len + comment_len;
-    if (compressed == 0xffffffff || size == 0xffffffff) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": zip64 is not supported"));
-    }
-    if (local + 30 > zip.size() || Get(zip, local, 4) != kLocalHeader) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": bad local header"));
-    }
-    const size_t data =
-        local + 30 + Get(zip, local + 26, 2) + Get(zip, local + 28, 2);
-    if (data + compressed > zip.size()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": truncated entry ", name));
-    }
-    std::string bytes = zip.substr(data, compressed);
-    if (method == 8) {
-      absl::StatusOr<std::string> inflated = Inflate(bytes, size);
-      if (!inflated.ok()) return inflated.status();
-      bytes = *std::move(inflated);
-    } else if (method != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": unsupported compression ", method, " for ", name));
-    }
-    if (absl::EndsWith(name, ".npy")) name.resize(name.size() - 4);
-    entries[name] = std::move(bytes);
+    absl::StatusOr<std::pair<std::string, std::string>> entry =
+        ReadEntry(zip, path, &at);
+    if (!entry.ok()) return entry.status();
+    entries[entry->first] = std::move(entry->second);
   }
   return entries;
 }
