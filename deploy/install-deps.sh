@@ -20,8 +20,9 @@ PACKAGES=(
   python3-pytest
   # The Node.js client (client/node) and its tests.
   nodejs
-  # Style.
-  clang-format
+  # Style: formatting, and function lengths read from libclang's AST
+  # (tests/style/function_lengths.py).
+  clang-format python3-clang-14
   # Robustness tests: the libFuzzer target and the ThreadSanitizer build
   # (clang and its runtimes); TLS certificates made by the tests (openssl);
   # a real Prometheus scraping the server in the tests.

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
 
 namespace sorn::server {
 namespace {
@@ -37,18 +38,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     return absl::InvalidArgumentError(
         "--tls_cert and --tls_key must be given together");
   }
-  absl::StatusOr<std::string> cert = ReadPem(options.tls_cert, "tls_cert");
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadPem(options.tls_key, "tls_key");
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(std::string cert, ReadPem(options.tls_cert, "tls_cert"));
+  ASSIGN_OR_RETURN(std::string key, ReadPem(options.tls_key, "tls_key"));
   grpc::SslServerCredentialsOptions ssl(
       GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  ssl.pem_key_cert_pairs.push_back({key, cert});
   if (!options.tls_client_ca.empty()) {
-    absl::StatusOr<std::string> ca =
-        ReadPem(options.tls_client_ca, "tls_client_ca");
-    if (!ca.ok()) return ca.status();
-    ssl.pem_root_certs = *ca;
+    ASSIGN_OR_RETURN(std::string ca,
+                     ReadPem(options.tls_client_ca, "tls_client_ca"));
+    ssl.pem_root_certs = ca;
     ssl.client_certificate_request =
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }

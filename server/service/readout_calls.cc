@@ -96,13 +96,11 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
                          PrepareFit(*session, *request, features, targets,
                                     lambda, options_.max_readout_bytes,
                                     store_->budget(), &shape, &fit_memory));
-        absl::StatusOr<NamedReadout> solved = ReadoutSet::Solve(fit, targets);
-        if (!solved.ok()) return solved.status();
-        ReadoutInfoToProto(request->readout(), *solved, shape,
+        ASSIGN_OR_RETURN(NamedReadout solved, ReadoutSet::Solve(fit, targets));
+        ReadoutInfoToProto(request->readout(), solved, shape,
                            response->mutable_readout());
         if (request->return_weights()) {
-          WeightsToProto(solved->readout.weights(),
-                         response->mutable_weights());
+          WeightsToProto(solved.readout.weights(), response->mutable_weights());
           // Checked before the readout is installed: a reply gRPC could not
           // send must not come with a changed session.
           RETURN_IF_ERROR(
@@ -110,7 +108,7 @@ grpc::Status SornService::FitReadout(grpc::ServerContext* context,
         }
         session->WithState(
             [&](const Network&, const ActivityLog&, ReadoutSet& readouts) {
-              readouts.Install(request->readout(), *std::move(solved));
+              readouts.Install(request->readout(), std::move(solved));
             });
         return store_->Persist(*session);
       });

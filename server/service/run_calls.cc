@@ -51,13 +51,13 @@ absl::Status SornService::Run(grpc::ServerContext* context,
                               CallRecord& call) {
   ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
                    Lookup(caller, request.session(), call));
-  ASSIGN_OR_RETURN(const RunPlan plan,
-                   RunPlan::FromProto(request, default_phase,
-                                      options_.max_steps_per_call));
+  ASSIGN_OR_RETURN(
+      const RunPlan plan,
+      RunPlan::FromProto(request, default_phase, options_.max_steps_per_call));
   const RunShape shape = ShapeOfRun(*session);
   ASSIGN_OR_RETURN(InputSource inputs, InputSource::Create(request, shape.nu));
-  ASSIGN_OR_RETURN(SessionRun run, BeginRun(caller, session,
-                                            request.readouts(), plan.freeze));
+  ASSIGN_OR_RETURN(SessionRun run,
+                   BeginRun(caller, session, request.readouts(), plan.freeze));
   RunStream stream(context, &request, plan, std::move(inputs), &run, writer,
                    &call, metrics_);
   RETURN_IF_ERROR(
@@ -84,8 +84,8 @@ absl::Status SornService::RunStepStream(
                    Lookup(caller, request.session(), call));
   ASSIGN_OR_RETURN(const Selection select,
                    SelectionFromProto(request.record()));
-  ASSIGN_OR_RETURN(SessionRun run, BeginRun(caller, session,
-                                            request.readouts(), FreezeSet()));
+  ASSIGN_OR_RETURN(SessionRun run,
+                   BeginRun(caller, session, request.readouts(), FreezeSet()));
   StepStream steps(context, stream, request, select, &run, &call, metrics_);
   RETURN_IF_ERROR(steps.Reserve(store_->budget(), options_.max_message_bytes,
                                 ShapeOfRun(*session)));

@@ -92,7 +92,8 @@ absl::Status RunStream::Reserve(MemoryBudget* budget, int64_t message_limit,
                 : 0;
   bounds_ = std::make_unique<ResponseBounds>(message_limit);
   return bounds_->Reserve(
-      budget, per_message * step_bytes_ + snapshots_per_message * snapshot_bytes,
+      budget,
+      per_message * step_bytes_ + snapshots_per_message * snapshot_bytes,
       step_bytes_ + snapshot_bytes, snapshot_bytes);
 }
 
@@ -118,9 +119,9 @@ absl::Status RunStream::Run() {
     response_.set_steps(ran.steps);
     call_->steps += ran.steps;
     if (cancelled_ || context_->IsCancelled()) {
-      return absl::CancelledError(
-          absl::StrCat("cancelled by the client after ", run_->steps(), " of ",
-                       plan_.steps, " steps"));
+      return absl::CancelledError(absl::StrCat("cancelled by the client after ",
+                                               run_->steps(), " of ",
+                                               plan_.steps, " steps"));
     }
     // Steps that ran before an error are sent: the client sees every step
     // that changed its session.
@@ -175,8 +176,8 @@ absl::Status RunStream::Send() {
   const size_t bytes = response_.ByteSizeLong();
   if (!writer_->Write(response_)) {
     return absl::CancelledError(absl::StrCat("the client went away after ",
-                                             run_->steps(), " of ",
-                                             plan_.steps, " steps"));
+                                             run_->steps(), " of ", plan_.steps,
+                                             " steps"));
   }
   call_->bytes_out += int64_t(bytes);
   bytes_metric_->Increment(double(bytes));

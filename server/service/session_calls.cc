@@ -141,7 +141,7 @@ grpc::Status SornService::ForkSession(grpc::ServerContext* context,
                                        capacity, /*replace=*/false));
         auto [copy, readouts] =
             source->WithState([](const Network& net, const ActivityLog&,
-                                    const ReadoutSet& readouts) {
+                                 const ReadoutSet& readouts) {
               return std::pair{net, readouts};
             });
         uint64_t seed = source->seed();

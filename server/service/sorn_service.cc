@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "core/status_macros.h"
 
 namespace sorn::server {
 namespace {
@@ -27,9 +28,8 @@ absl::StatusOr<Caller> SornService::Admit(
       tokens_->Authenticate(Authorization(*context));
   // kStream and kLongUnary both hold a slot.
   if (!caller.ok() || kind == Kind::kUnary) return caller;
-  absl::StatusOr<StreamSlots::Slot> taken = stream_slots_.Acquire(*caller);
-  if (!taken.ok()) return taken.status();
-  slot->emplace(*std::move(taken));
+  ASSIGN_OR_RETURN(StreamSlots::Slot taken, stream_slots_.Acquire(*caller));
+  slot->emplace(std::move(taken));
   return caller;
 }
 

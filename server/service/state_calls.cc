@@ -150,15 +150,15 @@ grpc::Status SornService::ExportState(
                          Lookup(caller, request->session(), call));
         // The copy, then the message, then its bytes: at most two of them
         // at once, each no larger than the session's own reservation.
-        ASSIGN_OR_RETURN(const MemoryBudget::Reservation memory,
-                         store_->budget()->Reserve(2 * session->StateBytes(),
-                                                   "the export"));
+        ASSIGN_OR_RETURN(
+            const MemoryBudget::Reservation memory,
+            store_->budget()->Reserve(2 * session->StateBytes(), "the export"));
         const std::string bytes = [&] {
           // Copied under the lock, converted outside it: a driver waits
           // only for the copy.
           auto [state, readouts, shape] =
               session->WithState([](const Network& net, const ActivityLog&,
-                                       const ReadoutSet& readouts) {
+                                    const ReadoutSet& readouts) {
                 return std::tuple{net.ExportState(), readouts, ShapeOf(net)};
               });
           pb::NetworkState proto;

@@ -126,9 +126,11 @@ absl::Status AddCorrelations(const pb::GetStatisticsRequest& request,
     google::protobuf::RepeatedField<double>* matrix =
         out->mutable_correlation_matrix();
     matrix->Resize(train.neurons * train.neurons, 0.0);
-    const absl::StatusOr<CorrelationMean> filled = FillCorrelationMatrix(
-        train, std::span<double>(matrix->mutable_data(), matrix->size()), stop);
-    if (!filled.ok()) return filled.status();
+    RETURN_IF_ERROR(
+        FillCorrelationMatrix(
+            train, std::span<double>(matrix->mutable_data(), matrix->size()),
+            stop)
+            .status());
   } else if (request.correlation_matrix()) {
     (*out->mutable_undefined())["correlation_matrix"] =
         std::string(mean.status().message());

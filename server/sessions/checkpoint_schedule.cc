@@ -1,12 +1,13 @@
 #include "server/sessions/checkpoint_schedule.h"
 
+#include "core/status_macros.h"
+
 namespace sorn::server {
 
 absl::Status CheckpointSchedule::Start() {
-  absl::StatusOr<MemoryBudget::Reservation> memory =
-      store_->ReserveWrite(*session_);
-  if (!memory.ok()) return memory.status();
-  memory_ = *std::move(memory);
+  ASSIGN_OR_RETURN(MemoryBudget::Reservation memory,
+                   store_->ReserveWrite(*session_));
+  memory_ = std::move(memory);
   return absl::OkStatus();
 }
 

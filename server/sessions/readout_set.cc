@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
 
 namespace sorn::server {
 namespace {
@@ -111,23 +112,23 @@ absl::StatusOr<NamedReadout> ReadoutSet::Solve(const ReadoutFit& fit,
   ReadoutOptions options;
   options.regularization = fit.regularization;
   options.bias = fit.features.bias;
-  absl::StatusOr<Readout> readout =
+  ASSIGN_OR_RETURN(
+      Readout readout,
       targets.classifier
           ? Readout::FitClasses(fit.x, targets.labels, targets.classes, options)
-          : Readout::FitValues(fit.x, targets.values, options);
-  if (!readout.ok()) return readout.status();
-  const double error = readout->training_error();
-  const double accuracy = readout->training_accuracy();
+          : Readout::FitValues(fit.x, targets.values, options));
+  const double error = readout.training_error();
+  const double accuracy = readout.training_accuracy();
   // Readout refuses fits that overflow; this keeps a non-finite figure out
   // of the session whatever the engine lets through, since a session file
   // holding one would be refused at load.
-  if (!readout->weights().allFinite() || !std::isfinite(error) ||
+  if (!readout.weights().allFinite() || !std::isfinite(error) ||
       !std::isfinite(accuracy)) {
     return absl::InvalidArgumentError(
         "the fit's weights or training error are not finite; scale the "
         "targets down");
   }
-  return NamedReadout{*std::move(readout),
+  return NamedReadout{std::move(readout),
                       fit.features,
                       fit.regularization,
                       fit.x.rows(),

@@ -6,9 +6,9 @@
 
 namespace sorn::server {
 
-SessionRun::SessionRun(std::shared_ptr<Session> session,
-                       Session::Driver driver, SessionStore* store,
-                       const Options& options, ServerMetrics* metrics)
+SessionRun::SessionRun(std::shared_ptr<Session> session, Session::Driver driver,
+                       SessionStore* store, const Options& options,
+                       ServerMetrics* metrics)
     : session_(std::move(session)),
       driver_(std::move(driver)),
       freeze_(options.freeze),

@@ -122,9 +122,8 @@ absl::StatusOr<SessionStore::NewSession> SessionStore::Begin(
   if (old != nullptr) {
     // Held until the replacement is visible: nothing changes or writes the
     // old session meanwhile, and it stays what readers see.
-    absl::StatusOr<Session::Driver> driver = old->TryDrive();
-    if (!driver.ok()) return driver.status();
-    old_driver.emplace(*std::move(driver));
+    ASSIGN_OR_RETURN(Session::Driver driver, old->TryDrive());
+    old_driver.emplace(std::move(driver));
   }
   ASSIGN_OR_RETURN(MemoryBudget::Reservation memory,
                    budget_.Reserve(claim.bytes, "the session",
@@ -221,9 +220,8 @@ absl::Status SessionStore::Delete(const Caller& caller,
                        "\" is being replaced or deleted by another call"));
     }
     doomed = it->second;
-    absl::StatusOr<Session::Driver> taken = doomed->TryDrive();
-    if (!taken.ok()) return taken.status();
-    driver.emplace(*std::move(taken));
+    ASSIGN_OR_RETURN(Session::Driver taken, doomed->TryDrive());
+    driver.emplace(std::move(taken));
     busy_names_.insert(key);
   }
   // The file goes first: a session that is gone from memory is gone from

@@ -54,9 +54,8 @@ absl::StatusOr<SparseWeights> SparseFromProto(const char* name,
 absl::StatusOr<SynapseMatrixState> MatrixFromProto(
     const char* name, const pb::SynapseMatrixState& proto) {
   SynapseMatrixState m;
-  absl::StatusOr<SparseWeights> stored = SparseFromProto(name, proto.stored());
-  if (!stored.ok()) return stored.status();
-  m.stored = *std::move(stored);
+  ASSIGN_OR_RETURN(SparseWeights stored, SparseFromProto(name, proto.stored()));
+  m.stored = std::move(stored);
   m.column_scale.assign(proto.column_scale().begin(),
                         proto.column_scale().end());
   m.column_inverse_scale.assign(proto.column_inverse_scale().begin(),
@@ -103,16 +102,12 @@ absl::StatusOr<Params> ParamsFromProto(const pb::Params& p) {
   Params params;
   if (p.has_ne()) params.ne = p.ne();
   if (p.has_nu()) params.nu = p.nu();
-  absl::StatusOr<NetworkType> type =
-      TypeFromProto(p.network_type_ee(), params.network_type_ee);
-  if (!type.ok()) return type.status();
-  params.network_type_ee = *type;
-  type = TypeFromProto(p.network_type_ei(), params.network_type_ei);
-  if (!type.ok()) return type.status();
-  params.network_type_ei = *type;
-  type = TypeFromProto(p.network_type_ie(), params.network_type_ie);
-  if (!type.ok()) return type.status();
-  params.network_type_ie = *type;
+  ASSIGN_OR_RETURN(params.network_type_ee,
+                   TypeFromProto(p.network_type_ee(), params.network_type_ee));
+  ASSIGN_OR_RETURN(params.network_type_ei,
+                   TypeFromProto(p.network_type_ei(), params.network_type_ei));
+  ASSIGN_OR_RETURN(params.network_type_ie,
+                   TypeFromProto(p.network_type_ie(), params.network_type_ie));
   if (p.has_lambda_ee()) params.lambda_ee = p.lambda_ee();
   if (p.has_lambda_ei()) params.lambda_ei = p.lambda_ei();
   if (p.has_lambda_ie()) params.lambda_ie = p.lambda_ie();
@@ -205,18 +200,12 @@ void NetworkStateToProto(const NetworkState& s, pb::NetworkState* proto) {
 
 absl::StatusOr<NetworkState> NetworkStateFromProto(const pb::NetworkState& p) {
   NetworkState s;
-  absl::StatusOr<Params> params = ParamsFromProto(p.params());
-  if (!params.ok()) return params.status();
-  s.params = *params;
-  absl::StatusOr<FreezeSet> frozen = FreezeFromProto(p.frozen());
-  if (!frozen.ok()) return frozen.status();
-  s.frozen = *frozen;
+  ASSIGN_OR_RETURN(s.params, ParamsFromProto(p.params()));
+  ASSIGN_OR_RETURN(s.frozen, FreezeFromProto(p.frozen()));
   for (auto [name, from, to] : {std::tuple{"Wee", &p.wee(), &s.wee},
                                 {"Wei", &p.wei(), &s.wei},
                                 {"Wie", &p.wie(), &s.wie}}) {
-    absl::StatusOr<SynapseMatrixState> m = MatrixFromProto(name, *from);
-    if (!m.ok()) return m.status();
-    *to = *std::move(m);
+    ASSIGN_OR_RETURN(*to, MatrixFromProto(name, *from));
   }
   s.te.assign(p.te().begin(), p.te().end());
   s.ti.assign(p.ti().begin(), p.ti().end());
@@ -242,19 +231,16 @@ absl::StatusOr<ReferenceState> ReferenceStateFromProto(
                                 {"Wie", &p.wie(), &r.wie},
                                 {"X", &p.x(), &r.x},
                                 {"Y", &p.y(), &r.y}}) {
-    absl::StatusOr<DenseMatrix> m = DenseFromProto(name, *from);
-    if (!m.ok()) return m.status();
-    *to = *std::move(m);
+    ASSIGN_OR_RETURN(*to, DenseFromProto(name, *from));
   }
   for (auto [name, from, to] :
        {std::tuple{"Te", &p.te(), &r.te}, {"Ti", &p.ti(), &r.ti}}) {
-    absl::StatusOr<DenseMatrix> m = DenseFromProto(name, *from);
-    if (!m.ok()) return m.status();
-    if (m->cols != 1) {
+    ASSIGN_OR_RETURN(DenseMatrix m, DenseFromProto(name, *from));
+    if (m.cols != 1) {
       return absl::InvalidArgumentError(absl::StrCat(
-          name, " must be a column (n x 1), got ", m->rows, " x ", m->cols));
+          name, " must be a column (n x 1), got ", m.rows, " x ", m.cols));
     }
-    *to = std::move(m->data);
+    *to = std::move(m.data);
   }
   return r;
 }

@@ -33,13 +33,12 @@ absl::StatusOr<int64_t> TargetRows(const pb::TargetValues& values,
 }
 
 absl::StatusOr<ReadoutTargets> OneHotTargets(const pb::TargetValues& one_hot) {
-  absl::StatusOr<int64_t> rows = TargetRows(one_hot, "one_hot");
-  if (!rows.ok()) return rows.status();
+  ASSIGN_OR_RETURN(int64_t rows, TargetRows(one_hot, "one_hot"));
   ReadoutTargets targets;
   targets.classifier = true;
   targets.classes = one_hot.outputs();
-  targets.labels.reserve(*rows);
-  for (int64_t t = 0; t < *rows; ++t) {
+  targets.labels.reserve(rows);
+  for (int64_t t = 0; t < rows; ++t) {
     int32_t label = -1;
     for (int c = 0; c < one_hot.outputs(); ++c) {
       const double v = one_hot.values(int(t * one_hot.outputs() + c));
@@ -86,10 +85,9 @@ pb::Population PopulationToProto(Population population) {
 
 absl::StatusOr<ReadoutFeatures> ReadoutFeaturesFromProto(
     const pb::ReadoutFeatures& proto) {
-  absl::StatusOr<Population> population =
-      PopulationFromProto(proto.population());
-  if (!population.ok()) return population.status();
-  return ReadoutFeatures{*population, proto.include_input(),
+  ASSIGN_OR_RETURN(Population population,
+                   PopulationFromProto(proto.population()));
+  return ReadoutFeatures{population, proto.include_input(),
                          proto.has_bias() ? proto.bias() : true};
 }
 
@@ -121,12 +119,11 @@ absl::StatusOr<ReadoutTargets> ReadoutTargetsFromProto(
     case pb::FitReadoutRequest::kOneHot:
       return OneHotTargets(request.one_hot());
     case pb::FitReadoutRequest::kValues: {
-      absl::StatusOr<int64_t> rows = TargetRows(request.values(), "values");
-      if (!rows.ok()) return rows.status();
+      ASSIGN_OR_RETURN(int64_t rows, TargetRows(request.values(), "values"));
       const int outputs = request.values().outputs();
       ReadoutTargets targets;
-      targets.values.resize(*rows, outputs);
-      for (int64_t t = 0; t < *rows; ++t) {
+      targets.values.resize(rows, outputs);
+      for (int64_t t = 0; t < rows; ++t) {
         for (int o = 0; o < outputs; ++o) {
           targets.values(t, o) = request.values().values(int(t * outputs + o));
         }
