@@ -8,24 +8,13 @@ engine's in-process rate measured in the same run (service_bench
 """
 
 import argparse
-import os
 import re
 import subprocess
 import sys
 import time
 
 import sorn_client
-
-
-def start_server():
-    process = subprocess.Popen([os.environ["SORN_SERVER"], "--port=0", "--log_rpcs=false"],
-                               stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    match = re.search(r"listening on (127\.0\.0\.1:\d+)", line)
-    if not match:
-        process.kill()
-        sys.exit(f"sorn-server did not start: {line!r}")
-    return process, match.group(1)
+from sorn_client.server import ServerStartError, start_server
 
 
 def main():
@@ -33,9 +22,14 @@ def main():
     parser.add_argument("--steps", type=int, default=1_000_000)
     parser.add_argument("--service_bench", required=True)
     args = parser.parse_args()
-    process, address = start_server()
     try:
-        client = sorn_client.Client(address)
+        # $SORN_SERVER (else sorn-server on PATH) on a free port; its stderr
+        # (warnings; the RPC log is off) shows as the bench's.
+        server = start_server("--log_rpcs=false", echo=sys.stderr)
+    except (OSError, ServerStartError) as e:
+        sys.exit(f"sorn-server did not start: {e}")
+    with server:
+        client = sorn_client.Client(server.address)
         session = client.create_session("py-stream", seed=5, ne=200)
         start = time.perf_counter()
         out = session.run(timesteps=args.steps, generated={"kind": "UNIFORM", "seed": 6})
@@ -43,9 +37,6 @@ def main():
         assert out["x"].shape == (args.steps, 200), out["x"].shape
         assert out["y"].shape == (args.steps, 40) and out["r"].shape == (args.steps, 200)
         assert out["ee_conn"].shape == (args.steps,)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     rate = args.steps / seconds
     inprocess = subprocess.run([args.service_bench, f"--inprocess={args.steps}"],
                                capture_output=True, text=True, check=True).stdout

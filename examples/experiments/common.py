@@ -6,11 +6,10 @@ import argparse
 import contextlib
 import json
 import os
-import re
-import subprocess
 import sys
 
 import sorn_client
+from sorn_client.server import ServerStartError, start_server
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -40,17 +39,13 @@ def server(args):
     if args.address:
         yield sorn_client.connect(args.address)
         return
-    process = subprocess.Popen([args.server, "--port=0", "--log_rpcs=false"],
-                               stdout=subprocess.PIPE, text=True)
     try:
-        line = process.stdout.readline()
-        match = re.search(r"listening on (127\.0\.0\.1:\d+)", line)
-        if not match:
-            sys.exit(f"sorn-server did not start: {line!r}")
-        yield sorn_client.connect(match.group(1))
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        # The server's stderr (warnings; the RPC log is off) shows as the run's.
+        local = start_server("--log_rpcs=false", binary=args.server, echo=sys.stderr)
+    except (OSError, ServerStartError) as e:
+        sys.exit(f"sorn-server did not start: {e}")
+    with local:
+        yield sorn_client.connect(local.address)
 
 
 def save_json(args, name, results):

@@ -3,12 +3,13 @@
 
 import json
 import os
-import re
 import socket
 import subprocess
 import time
 import urllib.parse
 import urllib.request
+
+from sorn_client.server import start_server
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -19,38 +20,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Server:
-    """One sorn-server process; `args` are its flags. Reads stdout up to the
-    listening line and keeps the addresses it printed."""
-
-    def __init__(self, args):
-        self.args = list(args)
-        self.process = subprocess.Popen(
-            [os.environ["SORN_SERVER"], *self.args], stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True)
-        lines = []
-        while not lines or "listening on" not in lines[-1]:
-            lines.append(self.process.stdout.readline())
-            if not lines[-1]:
-                break
-        self.banner = "".join(lines)
-        listening = re.search(r"listening on ([\d.]+):(\d+)", self.banner)
-        metrics = re.search(r"metrics on ([\d.]+):(\d+)", self.banner)
-        if not listening:
-            self.kill()
-            raise RuntimeError(f"sorn-server did not start: {self.banner!r}")
-        self.port = int(listening.group(2))
-        self.address = f"127.0.0.1:{self.port}"
-        self.metrics_port = int(metrics.group(2)) if metrics else None
-
-    def kill(self):
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+def Server(args):
+    """One sorn-server process ($SORN_SERVER); `args` are all its flags, as
+    given (port=None: start_server adds no --port). A LocalServer of
+    sorn_client.server: .banner is its stdout up to the listening line,
+    .address 127.0.0.1:port (also with --host=0.0.0.0), .metrics_port None
+    without --metrics_port, .kill() SIGKILL, .stop() SIGTERM; a RuntimeError
+    (ServerStartError) when it does not start."""
+    return start_server(*args, binary=os.environ["SORN_SERVER"], port=None)
 
 
 class Prometheus:

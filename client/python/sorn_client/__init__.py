@@ -3,13 +3,16 @@
     from sorn_client import Simulator, Trainer   # instead of: from sorn import ...
 
 `connect(address, token=None)` (or the SORN_SERVER_ADDRESS environment
-variable, default 127.0.0.1:50051) picks the server.
+variable, default 127.0.0.1:50051) picks the server; `start_server()`
+(sorn_client.server) starts a local one and says its address.
 """
 
 from sorn_client.client import Client, Session, connect, default_client
 from sorn_client.reference_api import Simulator, Trainer
 from sorn_client.plotter import Plotter
+from sorn_client.server import LocalServer, ServerStartError, start_server
 from sorn_client.statistics import Statistics
 
-__all__ = ["Client", "Plotter", "Session", "Simulator", "Statistics", "Trainer",
-           "connect", "default_client"]
+__all__ = ["Client", "LocalServer", "Plotter", "ServerStartError", "Session",
+           "Simulator", "Statistics", "Trainer", "connect", "default_client",
+           "start_server"]

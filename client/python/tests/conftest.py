@@ -2,28 +2,27 @@
 binary) and a client connected to it."""
 
 import os
-import re
-import subprocess
 
 import pytest
 
 import sorn_client
+from sorn_client.server import start_server
 
 
 @pytest.fixture(scope="session")
-def server_address():
+def server_binary():
+    """$SORN_SERVER, required: the tests are of the binary just built, never
+    of whichever sorn-server is on PATH (start_server's fallback)."""
     binary = os.environ.get("SORN_SERVER")
     if not binary:
         pytest.fail("set SORN_SERVER to the sorn-server binary")
-    process = subprocess.Popen([binary, "--port=0"], stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    match = re.search(r"listening on (127\.0\.0\.1:\d+)", line)
-    if not match:
-        process.kill()
-        pytest.fail(f"sorn-server did not start: {line!r}")
-    yield match.group(1)
-    process.terminate()
-    process.wait(timeout=10)
+    return binary
+
+
+@pytest.fixture(scope="session")
+def server_address(server_binary):
+    with start_server(binary=server_binary) as server:
+        yield server.address
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 by a real Prometheus (Debian's `prometheus`), all through the Python client."""
 
 import json
-import os
 import re
 import shutil
 import socket
@@ -15,6 +14,7 @@ import grpc
 import pytest
 
 import sorn_client
+from sorn_client.server import start_server
 
 TOKEN = "lab-token-0123456789abcdef"
 
@@ -42,30 +42,22 @@ def pki(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def shared_server(pki, tmp_path_factory):
+def shared_server(server_binary, pki, tmp_path_factory):
     d = tmp_path_factory.mktemp("shared")
     (d / "tokens").write_text(f"{TOKEN} lab user sessions=10 streams=4\n")
-    process = subprocess.Popen(
-        [os.environ["SORN_SERVER"], "--port=0", "--metrics_port=0",
-         f"--auth_tokens={d / 'tokens'}", f"--data_dir={d / 'data'}",
-         f"--tls_cert={pki / 'server.pem'}", f"--tls_key={pki / 'server.key'}"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    lines = []  # "loaded ...", "metrics on ...", then "listening on ...".
-    while not lines or "listening on" not in lines[-1]:
-        lines.append(process.stdout.readline())
-        if not lines[-1]:
-            break
-    output = "".join(lines)
-    m = re.search(r"metrics on 127\.0\.0\.1:(\d+)", output)
-    l = re.search(r"listening on 127\.0\.0\.1:(\d+) \(TLS; bearer tokens of 1 tenant",
-                  output)
-    if not (m and l):
-        process.kill()
-        pytest.fail(f"sorn-server did not start: {output!r}")
-    yield {"address": f"localhost:{l.group(1)}", "metrics_port": int(m.group(1)),
-           "ca": str(pki / "ca.pem")}
-    process.terminate()
-    process.wait(timeout=15)
+    with start_server(
+            "--metrics_port=0", f"--auth_tokens={d / 'tokens'}",
+            f"--data_dir={d / 'data'}", f"--tls_cert={pki / 'server.pem'}",
+            f"--tls_key={pki / 'server.key'}", binary=server_binary) as server:
+        # "loaded ...", "metrics on ...", then "listening on ...".
+        m = re.search(r"metrics on 127\.0\.0\.1:(\d+)", server.banner)
+        l = re.search(r"listening on 127\.0\.0\.1:(\d+) \(TLS; bearer tokens of 1 tenant",
+                      server.banner)
+        if not (m and l):
+            pytest.fail(f"sorn-server did not start: {server.banner!r}")
+        # localhost: the name the certificate is for.
+        yield {"address": f"localhost:{server.port}",
+               "metrics_port": server.metrics_port, "ca": str(pki / "ca.pem")}
 
 
 def test_tls_and_token_through_the_python_client(shared_server):
