@@ -54,14 +54,17 @@ absl::Status SornService::Run(grpc::ServerContext* context,
   ASSIGN_OR_RETURN(
       const RunPlan plan,
       RunPlan::FromProto(request, default_phase, options_.max_steps_per_call));
-  const RunShape shape = ShapeOfRun(*session);
-  ASSIGN_OR_RETURN(InputSource inputs, InputSource::Create(request, shape.nu));
+  // The driver first: a driven session refuses at once, and the shape read
+  // next cannot change before the call's own steps.
   ASSIGN_OR_RETURN(SessionRun run,
                    BeginRun(caller, session, request.readouts(), plan.freeze));
+  const RunShape shape = ShapeOfRun(*session);
+  ASSIGN_OR_RETURN(InputSource inputs, InputSource::Create(request, shape.nu));
   RunStream stream(context, &request, plan, std::move(inputs), &run, writer,
                    &call, metrics_);
   RETURN_IF_ERROR(
       stream.Reserve(store_->budget(), options_.max_message_bytes, shape));
+  RETURN_IF_ERROR(run.StartCheckpoints());
   return run.Finish(stream.Run());
 }
 
@@ -89,6 +92,7 @@ absl::Status SornService::RunStepStream(
   StepStream steps(context, stream, request, select, &run, &call, metrics_);
   RETURN_IF_ERROR(steps.Reserve(store_->budget(), options_.max_message_bytes,
                                 ShapeOfRun(*session)));
+  RETURN_IF_ERROR(run.StartCheckpoints());
   return run.Finish(steps.Run(request));
 }
 

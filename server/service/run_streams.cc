@@ -104,20 +104,17 @@ absl::Status RunStream::Run() {
     StartReadouts(request_->readouts(), &response_);
     const int batch = static_cast<int>(
         std::min<int64_t>(plan_.per_message, plan_.steps - run_->steps()));
-    ASSIGN_OR_RETURN(
-        const SessionRun::Batch ran,
-        run_->RunBatch(
-            batch, plan_.step,
-            [this](int k, const Network& net, StepOptions& options,
-                   std::span<const double>& input) {
-              return Next(k, net, options, input);
-            },
-            [this](int k, const Network& net, const StepRecord& record,
-                   std::span<const double> input) {
-              Done(k, net, record, input);
-            }));
+    const SessionRun::Batch ran = run_->RunBatch(
+        batch, plan_.step,
+        [this](int k, const Network& net, StepOptions& options,
+               std::span<const double>& input) {
+          return Next(k, net, options, input);
+        },
+        [this](int k, const Network& net, const StepRecord& record,
+               std::span<const double> input) { Done(k, net, record, input); });
     response_.set_steps(ran.steps);
     call_->steps += ran.steps;
+    RETURN_IF_ERROR(ran.checkpoint);
     if (cancelled_ || context_->IsCancelled()) {
       return absl::CancelledError(absl::StrCat("cancelled by the client after ",
                                                run_->steps(), " of ",
@@ -231,27 +228,26 @@ absl::Status StepStream::StepOnce(const pb::StepRequest& request) {
   response_.Clear();
   const std::span<const double> given(request.input().data(),
                                       request.input_size());
-  ASSIGN_OR_RETURN(
-      const SessionRun::Batch ran,
-      run_->RunBatch(
-          1, options_,
-          [given](int, const Network&, StepOptions&,
-                  std::span<const double>& input) -> absl::StatusOr<bool> {
-            input = given;
-            return true;
-          },
-          [this](int, const Network& net, const StepRecord& record,
-                 std::span<const double> input) {
-            response_.set_step(net.step_count());
-            AppendStep(select_, record, 0, &response_);
-            StartReadouts(readout_names_, &response_);
-            AppendReadouts(run_->readouts(), record, input, &response_);
-            if (select_.counts) {
-              response_.set_ee_conn(record.ee_conn);
-              response_.set_ei_conn(record.ei_conn);
-            }
-          }));
+  const SessionRun::Batch ran = run_->RunBatch(
+      1, options_,
+      [given](int, const Network&, StepOptions&,
+              std::span<const double>& input) -> absl::StatusOr<bool> {
+        input = given;
+        return true;
+      },
+      [this](int, const Network& net, const StepRecord& record,
+             std::span<const double> input) {
+        response_.set_step(net.step_count());
+        AppendStep(select_, record, 0, &response_);
+        StartReadouts(readout_names_, &response_);
+        AppendReadouts(run_->readouts(), record, input, &response_);
+        if (select_.counts) {
+          response_.set_ee_conn(record.ee_conn);
+          response_.set_ei_conn(record.ei_conn);
+        }
+      });
   call_->steps += ran.steps;
+  RETURN_IF_ERROR(ran.checkpoint);
   return ran.error;
 }
 

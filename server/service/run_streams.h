@@ -8,6 +8,7 @@
 #define SORN_SERVER_SERVICE_RUN_STREAMS_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -24,10 +25,10 @@
 
 namespace sorn::server {
 
-// A Simulate or Train request, checked (RunRequest::FromProto).
+// A Simulate or Train request, checked (RunPlan::FromProto).
 struct RunPlan {
   int64_t steps = 0;
-  int per_message = 0;  // a most: a batch may be sent early to fit.
+  int per_message = 0;  // at most: a batch may be sent early to fit.
   StepOptions step;     // phase, noise, thresholds.
   FreezeSet freeze;
   Selection select;
@@ -54,8 +55,8 @@ class RunStream {
   // Every pointer outlives the stream.
   RunStream(grpc::ServerContext* context, const sorn::v1::RunRequest* request,
             const RunPlan& plan, InputSource inputs, SessionRun* run,
-            grpc::ServerWriter<sorn::v1::RunResponse>* writer,
-            CallRecord* call, ServerMetrics* metrics);
+            grpc::ServerWriter<sorn::v1::RunResponse>* writer, CallRecord* call,
+            ServerMetrics* metrics);
 
   // Reserves the memory of the call's responses from `budget`: structural
   // plasticity adds at most one synapse per step, so the weights can grow
@@ -100,20 +101,19 @@ class StepStream {
  public:
   // `first` is the stream's first request, which chose the session,
   // record selection and readouts. Every pointer outlives the stream.
-  StepStream(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<sorn::v1::StepResponse, sorn::v1::StepRequest>*
-          stream,
-      const sorn::v1::StepRequest& first, const Selection& select,
-      SessionRun* run, CallRecord* call, ServerMetrics* metrics);
+  StepStream(grpc::ServerContext* context,
+             grpc::ServerReaderWriter<sorn::v1::StepResponse,
+                                      sorn::v1::StepRequest>* stream,
+             const sorn::v1::StepRequest& first, const Selection& select,
+             SessionRun* run, CallRecord* call, ServerMetrics* metrics);
 
   // Reserves one response's memory (a Step response carries one step and
   // never weights).
   absl::Status Reserve(MemoryBudget* budget, int64_t message_limit,
                        const RunShape& shape);
-  // Steps once per request, starting with `first`, until the client ends
-  // the stream or cancels.
-  absl::Status Run(sorn::v1::StepRequest& first);
+  // Steps once per request, starting with `request` (the first; later
+  // reads overwrite it), until the client ends the stream or cancels.
+  absl::Status Run(sorn::v1::StepRequest& request);
 
  private:
   // One request's step and its response.

@@ -28,14 +28,13 @@ absl::StatusOr<SessionRun> SessionRun::Begin(
                                           const ReadoutSet& set) {
                      return set.Select(readouts);
                    }));
-  RETURN_IF_ERROR(run.checkpoints_->Start());
   return run;
 }
 
-absl::StatusOr<SessionRun::Batch> SessionRun::Account(Batch batch) {
+SessionRun::Batch SessionRun::Account(Batch batch) {
   steps_ += batch.steps;
   steps_metric_->Increment(double(batch.steps));
-  RETURN_IF_ERROR(checkpoints_->Ran(batch.steps));
+  batch.checkpoint = checkpoints_->Ran(batch.steps);
   return batch;
 }
 

@@ -41,40 +41,44 @@ class SessionRun {
   };
 
   // Takes the session's driver (FAILED_PRECONDITION while another call
-  // drives it), selects the named readouts (NOT_FOUND, INVALID_ARGUMENT:
-  // ReadoutSet::Select) and reserves the memory of the call's checkpoints
-  // (RESOURCE_EXHAUSTED). `store` and `metrics` outlive the run.
+  // drives it) and selects the named readouts (NOT_FOUND, INVALID_ARGUMENT:
+  // ReadoutSet::Select). `store` and `metrics` outlive the run.
   static absl::StatusOr<SessionRun> Begin(
       SessionStore* store, std::shared_ptr<Session> session,
       const std::vector<std::string>& readouts, const Options& options,
       ServerMetrics* metrics);
   SessionRun(SessionRun&&) = default;
 
+  // Reserves the memory of the call's checkpoints for its whole life
+  // (RESOURCE_EXHAUSTED): after the call's other reservations, before its
+  // first step.
+  absl::Status StartCheckpoints() { return checkpoints_->Start(); }
+
   Session& session() { return *session_; }
   // The selected readouts, in the order named; valid for the run's life
-  // (fitting or deleting a readout needs the driver, which the run holds).
-  const std::vector<const NamedReadout*>& readouts() const {
-    return readouts_;
-  }
+  // (fitting or deleting a readout needs the driver, which the run holds)
+  // until a failed checkpoint rolls the session back, which ends the run.
+  const std::vector<const NamedReadout*>& readouts() const { return readouts_; }
   // Steps run so far.
   int64_t steps() const { return steps_; }
 
-  // What one batch did: its steps, and the error that ended it early (the
-  // steps before it ran and are logged; the caller still reports them).
+  // What one batch did: its steps, the error that ended it early (the steps
+  // before it ran and are logged; the caller still reports them), and the
+  // checkpoint's error: the session was rolled back, and the run must end
+  // with it.
   struct Batch {
     int steps = 0;
     absl::Status error;
+    absl::Status checkpoint;
   };
   // Runs up to `count` steps under the session's lock. Before step k,
   // `next(k, network, options, input)` sets the step's input (and may
   // change its options): true runs the step, false ends the batch, an error
   // ends it with that error. After the step, `done(k, network, record,
-  // input)` sees its results. Then the batch's steps are counted and
-  // checkpointed when due; a failed checkpoint (the session is rolled back)
-  // is this call's error and must end the run.
+  // input)` sees its results. Each step that ran is timed. Then the batch's
+  // steps are counted and checkpointed when due.
   template <typename Next, typename Done>
-  absl::StatusOr<Batch> RunBatch(int count, StepOptions options, Next next,
-                                 Done done);
+  Batch RunBatch(int count, StepOptions options, Next next, Done done);
 
   // The call's status when it ends with `result`: the final checkpoint
   // (CheckpointSchedule::Finish).
@@ -87,7 +91,7 @@ class SessionRun {
              SessionStore* store, const Options& options,
              ServerMetrics* metrics);
   // The counting and checkpointing after a batch.
-  absl::StatusOr<Batch> Account(Batch batch);
+  Batch Account(Batch batch);
 
   // Declared before the driver, which is released first.
   std::shared_ptr<Session> session_;
@@ -119,29 +123,28 @@ class CallFreeze {
 };
 
 template <typename Next, typename Done>
-absl::StatusOr<SessionRun::Batch> SessionRun::RunBatch(int count,
-                                                       StepOptions options,
-                                                       Next next, Done done) {
-  Batch batch = session_->WithState([&](Network& net, ActivityLog& log,
-                                        ReadoutSet&) {
-    const CallFreeze freeze(&net, freeze_);
-    Batch ran;
-    std::span<const double> input;
-    for (; ran.steps < count; ++ran.steps) {
-      absl::StatusOr<bool> go = next(ran.steps, net, options, input);
-      if (!go.ok()) ran.error = go.status();
-      if (!go.ok() || !*go) break;
-      const auto start = std::chrono::steady_clock::now();
-      ran.error = net.Step(input, options, &record_);
-      timer_->Observe(std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - start)
-                          .count());
-      if (!ran.error.ok()) break;
-      log.Append(record_, input);
-      done(ran.steps, net, record_, input);
-    }
-    return ran;
-  });
+SessionRun::Batch SessionRun::RunBatch(int count, StepOptions options,
+                                       Next next, Done done) {
+  Batch batch =
+      session_->WithState([&](Network& net, ActivityLog& log, ReadoutSet&) {
+        const CallFreeze freeze(&net, freeze_);
+        Batch ran;
+        std::span<const double> input;
+        for (; ran.steps < count; ++ran.steps) {
+          absl::StatusOr<bool> go = next(ran.steps, net, options, input);
+          if (!go.ok()) ran.error = go.status();
+          if (!go.ok() || !*go) break;
+          const auto start = std::chrono::steady_clock::now();
+          ran.error = net.Step(input, options, &record_);
+          if (!ran.error.ok()) break;
+          timer_->Observe(std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - start)
+                              .count());
+          log.Append(record_, input);
+          done(ran.steps, net, record_, input);
+        }
+        return ran;
+      });
   return Account(std::move(batch));
 }
 

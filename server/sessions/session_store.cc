@@ -285,13 +285,14 @@ absl::Status SessionStore::Persist(Session& session, bool memory_held) {
 }
 
 absl::Status SessionStore::RollBack(Session& session) {
-  ASSIGN_OR_RETURN(const ArchivedSession saved,
+  ASSIGN_OR_RETURN(ArchivedSession saved,
                    archive_->Load(session.tenant(), session.name()));
   ASSIGN_OR_RETURN(Network network, Network::FromState(saved.state));
   ReadoutSet readouts;
-  for (const auto& [name, readout] : saved.readouts) {
+  for (auto& [name, readout] : saved.readouts) {
     RETURN_IF_ERROR(readout.status());
-    RETURN_IF_ERROR(readouts.Restore(name, *readout, ShapeOf(network)));
+    RETURN_IF_ERROR(
+        readouts.Restore(name, *std::move(readout), ShapeOf(network)));
   }
   session.Restore(std::move(network), std::move(readouts));
   return absl::OkStatus();
