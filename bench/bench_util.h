@@ -1,7 +1,6 @@
-// Small pieces service_bench measures with: latency quantiles, wall time, a
-// process's resident memory, packed-bit decoding as a client does it, and
-// the in-process engine rate that figures through the server are compared
-// with.
+// Small pieces service_bench measures with: latency quantiles, wall time,
+// packed-bit decoding as a client does it, and the in-process engine rate
+// that figures through the server are compared with.
 #ifndef SORN_BENCH_BENCH_UTIL_H_
 #define SORN_BENCH_BENCH_UTIL_H_
 
@@ -37,20 +36,6 @@ inline Quantiles QuantilesOf(std::vector<double> micros) {
     return micros[std::min(micros.size() - 1, size_t(q * micros.size()))];
   };
   return {at(0.5), at(0.99), at(0.999)};
-}
-
-// Resident memory of process `pid` in bytes (VmRSS), 0 if unknown.
-inline int64_t ResidentBytes(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string key;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      int64_t kb = 0;
-      status >> kb;
-      return kb * 1024;
-    }
-  }
-  return 0;
 }
 
 // Unpacks `steps` rows of `n` bits (each row padded to whole bytes, as the

@@ -23,6 +23,7 @@
 #include "bench/bench_util.h"
 #include "bench/echo_server.h"
 #include "bench/service_sections.h"
+#include "tests/support/test_server.h"
 
 int main(int argc, char** argv) {
   using namespace sorn::bench;
@@ -51,7 +52,8 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("service_bench%s: sorn-server %s\n",
-              options.quick ? " --quick" : "", SORN_SERVER_PATH);
+              options.quick ? " --quick" : "",
+              sorn::DefaultServerBinary().c_str());
   bool ok = true;
   for (const auto& [name, section] : Sections()) {
     if (!options.only.empty() &&

@@ -1,3 +1,7 @@
+// The sections of service_bench (service_sections.h): each starts its
+// servers with the tests' TestServer (tests/support), drives them through
+// real clients and prints its figures next to the limit they are read
+// against.
 #include "bench/service_sections.h"
 
 #include <unistd.h>
@@ -11,7 +15,9 @@
 #include "bench/bench_util.h"
 #include "bench/step_bench.h"
 #include "client/cpp/sorn_client.h"
-#include "tests/server/test_server.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/process_status.h"
+#include "tests/support/test_server.h"
 
 namespace sorn::bench {
 namespace {
@@ -145,7 +151,7 @@ bool DensitySection(const Options& o) {
   TestServer server({"--log_rpcs=false", "--max_sessions=2000"});
   auto stub = server.NewStub();
   if (!server.ok()) return false;
-  const int64_t empty = ResidentBytes(server.pid());
+  const int64_t empty = sorn::ResidentBytes(server.pid());
   const auto start = Clock::now();
   for (int i = 0; i < sessions; ++i) {
     if (!CreateSession(stub.get(), "idle-" + std::to_string(i), kNe, i)) {
@@ -153,7 +159,7 @@ bool DensitySection(const Options& o) {
     }
   }
   const double seconds = SecondsSince(start);
-  const int64_t full = ResidentBytes(server.pid());
+  const int64_t full = sorn::ResidentBytes(server.pid());
   std::printf("%d idle sessions of ne=%d: created in %.2f s (%.2f ms each)\n",
               sessions, kNe, seconds, 1e3 * seconds / sessions);
   std::printf(

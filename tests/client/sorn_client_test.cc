@@ -7,7 +7,7 @@
 #include "client/cpp/npz_file.h"
 #include "core/npy_file.h"
 #include "gtest/gtest.h"
-#include "tests/server/test_server.h"
+#include "tests/support/test_server.h"
 
 namespace sorn::client {
 

@@ -5,7 +5,10 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "tests/server/test_server.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/packed_activity.h"
+#include "tests/support/shared_server_test.h"
+#include "tests/support/test_server.h"
 
 namespace sorn {
 namespace {

@@ -1,7 +1,7 @@
-// SessionStore, SessionFiles and MemoryBudget in process, without gRPC: the
-// lifecycle rules (a name is claimed from Begin to Commit, deleted and
-// replaced sessions cannot be driven, a failed write rolls back), the file
-// format's checks, start-up's clean-up, and the budget's arithmetic.
+// SessionStore in process, without gRPC, over a FileArchive in a scratch
+// directory: the lifecycle rules (a name is claimed from Begin to Commit,
+// deleted and replaced sessions cannot be driven, a failed write rolls back)
+// and start-up's clean-up of the files it finds.
 #include "server/sessions/session_store.h"
 
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include "server/sessions/memory_budget.h"
 #include "server/storage/file_archive.h"
 #include "server/storage/session_files.h"
+#include "tests/support/test_files.h"
 
 namespace sorn::server {
 namespace {
@@ -28,10 +29,7 @@ Caller Alice(TenantQuota quota = {}) { return {"alice", Role::kUser, quota}; }
 class SessionStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sorn_store_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = FreshTestDir("store");
     files_ = std::make_unique<SessionFiles>(dir_.string());
     ASSERT_TRUE(files_->Open().ok());
     archive_ = std::make_unique<FileArchive>(files_.get());
@@ -185,61 +183,6 @@ TEST_F(SessionStoreTest, LoadingMovesUnloadableFilesAsideAndRemovesTempFiles) {
   EXPECT_FALSE(fs::exists(files_->PathOf("alice", "x") + ".tmp"));
   EXPECT_FALSE(fs::exists(files_->PathOf("alice", "bad")));
   EXPECT_TRUE(store->Get(Alice(), "good").ok());
-}
-
-TEST(SessionFilesTest, DecodeChecksMagicVersionLengthAndChecksum) {
-  sorn::v1::StoredSession stored;
-  stored.set_tenant("t");
-  stored.set_name("n");
-  stored.set_seed(9);
-  const std::string good = SessionFiles::Encode(stored);
-  ASSERT_TRUE(SessionFiles::Decode(good).ok());
-  EXPECT_EQ(SessionFiles::Decode(good)->seed(), 9u);
-  auto broken = [&](int at, char value) {
-    std::string b = good;
-    b[at] = value;
-    return SessionFiles::Decode(b).status();
-  };
-  EXPECT_EQ(broken(0, 'X').message(), "not a sorn-server session file");
-  EXPECT_EQ(broken(8, 99).message(), "unsupported format version 99");
-  EXPECT_EQ(broken(int(good.size()) - 1, '\x7f').message(),
-            "checksum mismatch");
-  EXPECT_NE(SessionFiles::Decode(good.substr(0, good.size() - 1))
-                .status()
-                .message()
-                .find("truncated"),
-            std::string::npos);
-  EXPECT_EQ(SessionFiles::Decode("").status().code(),
-            absl::StatusCode::kDataLoss);
-}
-
-TEST(MemoryBudgetTest, ReservationsAreCountedUntilTheyEnd) {
-  int64_t seen = -1;
-  MemoryBudget budget(1000, [&](int64_t r) { seen = r; });
-  absl::StatusOr<MemoryBudget::Reservation> a = budget.Reserve(600, "a");
-  ASSERT_TRUE(a.ok());
-  EXPECT_EQ(seen, 600);
-  const absl::Status refused = budget.Reserve(500, "the thing").status();
-  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_NE(refused.message().find("the thing needs about 1 MiB"),
-            std::string::npos)
-      << refused;
-  // A credit counts bytes about to be given back (a replaced session).
-  EXPECT_TRUE(budget.Reserve(500, "replacement", /*credit=*/600).ok());
-  EXPECT_EQ(budget.reserved(), 600);  // the replacement ended already.
-  EXPECT_TRUE(a->Resize(1000, "a").ok());
-  EXPECT_FALSE(a->Resize(1001, "a").ok());
-  EXPECT_EQ(a->bytes(), 1000);  // unchanged by the refusal.
-  EXPECT_TRUE(a->Resize(10, "a").ok());
-  EXPECT_EQ(budget.reserved(), 10);
-  // No request can overflow the arithmetic.
-  EXPECT_FALSE(budget.Reserve(INT64_MAX, "huge").ok());
-  {
-    MemoryBudget::Reservation moved = *std::move(a);
-    EXPECT_EQ(budget.reserved(), 10);
-  }
-  EXPECT_EQ(budget.reserved(), 0);
-  EXPECT_EQ(seen, 0);
 }
 
 }  // namespace

@@ -20,22 +20,16 @@
 #include <thread>
 #include <vector>
 
-#include "tests/server/test_server.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/process_status.h"
+#include "tests/support/test_files.h"
+#include "tests/support/test_server.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace pb = ::sorn::v1;
 using Clock = std::chrono::steady_clock;
-
-long long ResidentBytes(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
-  }
-  return 0;
-}
 
 struct Tally {
   std::mutex mu;
@@ -205,9 +199,7 @@ void Client(int id, std::shared_ptr<grpc::Channel> channel,
 int main(int argc, char** argv) {
   const int clients = argc > 1 ? std::atoi(argv[1]) : 64;
   const int seconds = argc > 2 ? std::atoi(argv[2]) : 60;
-  const fs::path dir =
-      fs::temp_directory_path() / ("sorn_load_" + std::to_string(getpid()));
-  fs::remove_all(dir);
+  const fs::path dir = sorn::FreshTestDir("load");
   sorn::TestServerOptions quiet;
   quiet.stderr_path = (dir.string() + ".log");
   sorn::TestServer server(
@@ -241,7 +233,7 @@ int main(int argc, char** argv) {
   for (auto now = Clock::now(); now - start < std::chrono::seconds(seconds);
        now = Clock::now()) {
     const double at = std::chrono::duration<double>(now - start).count();
-    const long long rss = ResidentBytes(server.pid());
+    const long long rss = sorn::ResidentBytes(server.pid());
     thirds[std::min(2, int(3 * at / seconds))].push_back(rss);
     peak = std::max(peak, rss);
     std::this_thread::sleep_for(std::chrono::milliseconds(250));

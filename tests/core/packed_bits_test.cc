@@ -7,7 +7,7 @@
 
 #include "gtest/gtest.h"
 
-namespace sorn::server {
+namespace sorn {
 namespace {
 
 TEST(PackedBitsTest, PackMatchesBitByBitAndRoundTrips) {
@@ -43,4 +43,4 @@ TEST(PackedBitsTest, CountBitsOfEveryByteValue) {
 }
 
 }  // namespace
-}  // namespace sorn::server
+}  // namespace sorn

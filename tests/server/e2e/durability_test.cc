@@ -7,7 +7,9 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "tests/server/test_server.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/test_files.h"
+#include "tests/support/test_server.h"
 
 namespace sorn {
 namespace {
@@ -17,12 +19,7 @@ namespace fs = std::filesystem;
 
 class DurabilityTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sorn_durability_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
+  void SetUp() override { dir_ = FreshTestDir("durability"); }
   void TearDown() override { fs::remove_all(dir_); }
   std::vector<std::string> Flags(int64_t checkpoint = 0) const {
     return {"--data_dir=" + dir_.string(),
@@ -31,17 +28,6 @@ class DurabilityTest : public ::testing::Test {
   }
   fs::path dir_;
 };
-
-int64_t StepOf(pb::Sorn::Stub* stub, const std::string& name,
-               grpc::Status* s = nullptr) {
-  grpc::ClientContext ctx;
-  pb::GetSessionRequest req;
-  req.set_name(name);
-  pb::SessionInfo info;
-  grpc::Status status = stub->GetSession(&ctx, req, &info);
-  if (s != nullptr) *s = status;
-  return status.ok() ? info.step() : -1;
-}
 
 // Starts a 1,000,000-step Simulate and returns once `min_steps` have arrived.
 std::thread LongRun(const TestServer& server, const std::string& name,
@@ -132,8 +118,7 @@ TEST_F(DurabilityTest, CorruptFilesAreSkippedAndOthersLoad) {
                   fs::file_size(local / "victim.sorn") / 2);
   std::ofstream(local / "garbage.sorn") << "not a session";
   {
-    std::ifstream in(local / "good.sorn", std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::string bytes = ReadWholeFile(local / "good.sorn");
     const std::string original = bytes;
     bytes[8] = 99;  // format version 99.
     std::ofstream(local / "future.sorn", std::ios::binary) << bytes;
@@ -144,7 +129,6 @@ TEST_F(DurabilityTest, CorruptFilesAreSkippedAndOthersLoad) {
     // Format version 1 (before readouts; the payload is the same message
     // without them) is still read.
     ASSERT_EQ(original[8], 2);
-    in.close();
     std::ofstream(local / "good.sorn", std::ios::binary)
         << std::string(original).replace(8, 1, 1, char(1));
   }

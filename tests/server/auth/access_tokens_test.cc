@@ -1,15 +1,19 @@
-// AccessTokens::Parse in-process: a good file's callers and quotas, and bad
-// lines, whose errors must name the file and line (and the quota key) but
-// never quote anything the line holds, since a misplaced field may be a
-// token.
+// AccessTokens in process: Parse of a good file's callers and quotas, and
+// of bad lines, whose errors must name the file and line (and the quota key)
+// but never quote anything the line holds, since a misplaced field may be a
+// token; Load from a file; Authenticate's answers to missing, malformed and
+// unknown tokens; local mode; tenant names.
 #include "server/auth/access_tokens.h"
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "tests/support/test_files.h"
 
 namespace sorn::server {
 namespace {
@@ -148,6 +152,139 @@ TEST(AccessTokensTest, AFileWithoutTokensIsRefused) {
       AccessTokens::Parse("# only comments\n\n", "t", kDefaults);
   ASSERT_FALSE(tokens.ok());
   EXPECT_EQ(tokens.status().message(), "t holds no tokens");
+}
+
+TEST(AccessTokensTest, ErrorsCountCommentAndBlankLinesInTheLineNumber) {
+  const std::string text = std::string("# tokens\n\n   # indented comment\n") +
+                           kToken + " alice User\n";
+  absl::StatusOr<AccessTokens> tokens =
+      AccessTokens::Parse(text, "tokens.txt", kDefaults);
+  ASSERT_FALSE(tokens.ok());
+  EXPECT_EQ(tokens.status().message(),
+            "tokens.txt:4: the role (field 3) must be user or admin");
+  tokens =
+      AccessTokens::Parse(std::string(kToken) + " alice\n", "f", kDefaults);
+  EXPECT_EQ(tokens.status().message(),
+            "f:1: expected: TOKEN TENANT ROLE [sessions=N] [neurons=N] "
+            "[streams=N]");
+  tokens = AccessTokens::Parse(
+      std::string(kToken) + " a user\n" + kToken + " b user\n", "f", kDefaults);
+  EXPECT_EQ(tokens.status().message(),
+            "f:2: the token of this line is also on line 1");
+}
+
+TEST(AccessTokensTest, SeveralTokensOfOneTenantWithTheSameQuotasAreOneTenant) {
+  const std::string text = std::string(kToken) + " alice user streams=2\n" +
+                           kOther + " alice user streams=2\n";
+  absl::StatusOr<AccessTokens> tokens =
+      AccessTokens::Parse(text, "t", kDefaults);
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  EXPECT_FALSE(tokens->local_mode());
+  EXPECT_EQ(tokens->tenant_count(), 1);
+  for (const char* token : {kToken, kOther}) {
+    absl::StatusOr<Caller> caller = As(*tokens, token);
+    ASSERT_TRUE(caller.ok()) << caller.status();
+    EXPECT_EQ(caller->tenant, "alice");
+    EXPECT_EQ(caller->quota.max_streams, 2);
+    EXPECT_EQ(caller->quota.max_sessions, 100);  // the default.
+  }
+}
+
+TEST(AccessTokensTest, ATokenNeedsSixteenCharactersAndTenantsTheirAlphabet) {
+  const TenantQuota none;
+  EXPECT_TRUE(AccessTokens::Parse("0123456789abcdef a user\n", "t", none).ok());
+  const std::string tenant64(64, 'z');
+  EXPECT_TRUE(AccessTokens::Parse(
+                  std::string(kToken) + " " + tenant64 + " user\n", "t", none)
+                  .ok());
+  for (const std::string& tenant :
+       {tenant64 + "z", std::string("al.ice"), std::string("al:ice")}) {
+    absl::StatusOr<AccessTokens> tokens = AccessTokens::Parse(
+        std::string(kToken) + " " + tenant + " user\n", "t", none);
+    EXPECT_EQ(tokens.status().message(),
+              "t:1: the tenant (field 2) must be 1 to 64 characters of A-Z "
+              "a-z 0-9 _ -")
+        << tenant;
+  }
+}
+
+TEST(AccessTokensTest, AuthenticateNeedsABearerTokenItKnows) {
+  absl::StatusOr<AccessTokens> tokens = AccessTokens::Parse(
+      std::string(kToken) + " alice user\n", "t", kDefaults);
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  const absl::Status missing = tokens->Authenticate(std::nullopt).status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(missing.message(),
+            "this server needs a bearer token: send metadata "
+            "\"authorization: Bearer <token>\"");
+  for (const std::string& value :
+       {std::string("Basic ") + kToken, std::string("bearer ") + kToken,
+        std::string(kToken)}) {
+    const absl::Status s = tokens->Authenticate(value).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated) << value;
+    EXPECT_EQ(s.message(),
+              "the authorization metadata must be \"Bearer <token>\"");
+  }
+  const absl::Status unknown =
+      tokens->Authenticate(std::string("Bearer ") + kOther).status();
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(unknown.message(), "unknown bearer token");
+  // Whitespace around the token is not part of it.
+  absl::StatusOr<Caller> spaced =
+      tokens->Authenticate(std::string("Bearer  ") + kToken + " \t");
+  ASSERT_TRUE(spaced.ok()) << spaced.status();
+  EXPECT_EQ(spaced->tenant, "alice");
+}
+
+TEST(AccessTokensTest, LocalModeMakesEveryCallTheLocalAdmin) {
+  const AccessTokens local;
+  EXPECT_TRUE(local.local_mode());
+  EXPECT_EQ(local.tenant_count(), 0);
+  for (const std::optional<absl::string_view> value :
+       {std::optional<absl::string_view>(),
+        std::optional<absl::string_view>("Bearer anything-at-all-1234")}) {
+    absl::StatusOr<Caller> caller = local.Authenticate(value);
+    ASSERT_TRUE(caller.ok()) << caller.status();
+    EXPECT_EQ(caller->tenant, "local");
+    EXPECT_TRUE(caller->is_admin());
+    EXPECT_EQ(caller->quota.max_sessions, 0);  // no limit of its own.
+    EXPECT_EQ(caller->quota.max_streams, 0);
+  }
+}
+
+TEST(AccessTokensTest, LoadReadsAFileAndNamesItInErrors) {
+  const std::filesystem::path dir = FreshTestDir("tokens");
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "tokens").string();
+  std::ofstream(path) << kToken << " alice admin neurons=5\n";
+  absl::StatusOr<AccessTokens> tokens = AccessTokens::Load(path, kDefaults);
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  absl::StatusOr<Caller> alice = As(*tokens, kToken);
+  ASSERT_TRUE(alice.ok());
+  EXPECT_TRUE(alice->is_admin());
+  EXPECT_EQ(alice->quota.max_neurons, 5);
+  std::ofstream(path, std::ios::app) << "short alice user\n";
+  EXPECT_EQ(AccessTokens::Load(path, kDefaults).status().message(),
+            path + ":2: a token (field 1) needs at least 16 characters");
+  const absl::Status missing =
+      AccessTokens::Load((dir / "absent").string(), kDefaults).status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.message(),
+            "cannot read the tokens file " + (dir / "absent").string());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(AccessTokensTest, ValidateTenantNameAcceptsOneToSixtyFourOfItsAlphabet) {
+  EXPECT_TRUE(ValidateTenantName("Alice_ops-9").ok());
+  EXPECT_TRUE(ValidateTenantName(std::string(64, 'a')).ok());
+  EXPECT_EQ(ValidateTenantName("").message(),
+            "a tenant name has 1 to 64 characters");
+  EXPECT_EQ(ValidateTenantName(std::string(65, 'a')).message(),
+            "a tenant name has 1 to 64 characters");
+  EXPECT_EQ(ValidateTenantName("a/b").message(),
+            "tenant \"a/b\" may only contain A-Z a-z 0-9 _ -");
+  EXPECT_EQ(ValidateTenantName("a b").code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

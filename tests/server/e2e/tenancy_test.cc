@@ -4,10 +4,14 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
-#include "tests/server/test_server.h"
+#include "gtest/gtest.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/process_status.h"
+#include "tests/support/test_environment.h"
+#include "tests/support/test_files.h"
+#include "tests/support/test_server.h"
 
 namespace sorn {
 namespace {
@@ -22,10 +26,7 @@ constexpr char kOps[] = "ops-token-0123456789abcdef";
 class TenancyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sorn_tenancy_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = FreshTestDir("tenancy");
     fs::create_directories(dir_);
     std::ofstream(dir_ / "tokens")
         << "# token  tenant  role  quotas\n"
@@ -44,12 +45,7 @@ class TenancyTest : public ::testing::Test {
     o.stderr_path = (dir_ / "stderr").string();
     return o;
   }
-  std::string Stderr() const {
-    std::ifstream in(dir_ / "stderr");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  std::string Stderr() const { return ReadWholeFile(dir_ / "stderr"); }
 
   fs::path dir_;
 };
@@ -379,20 +375,12 @@ TEST(MemoryReservationTest, EstimateMatchesTheServersResidentGrowth) {
   TestServer server;
   ASSERT_TRUE(server.ok());
   auto stub = server.NewStub();
-  auto rss = [&] {
-    std::ifstream in("/proc/" + std::to_string(server.pid()) + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind("VmRSS:", 0) == 0)
-        return std::stoll(line.substr(6)) * 1024;
-    }
-    return 0LL;
-  };
   ASSERT_TRUE(Create(stub.get(), nullptr, "warm", 100).ok());
-  const long long before = rss();
+  const int64_t before = ResidentBytes(server.pid());
+  ASSERT_GT(before, 0);
   pb::SessionInfo info;
   ASSERT_TRUE(Create(stub.get(), nullptr, "measured", 4000, &info).ok());
-  const long long grown = rss() - before;
+  const int64_t grown = ResidentBytes(server.pid()) - before;
   // The estimate is an upper bound with headroom for growth (and the record
   // buffer, empty now); the network alone takes most of it.
   EXPECT_LE(grown, info.memory_bytes() * 11 / 10);

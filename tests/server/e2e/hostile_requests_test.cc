@@ -13,7 +13,13 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/server/test_server.h"
+#include "gtest/gtest.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/channels.h"
+#include "tests/support/process_status.h"
+#include "tests/support/test_environment.h"
+#include "tests/support/test_files.h"
+#include "tests/support/test_server.h"
 
 namespace sorn {
 namespace {
@@ -22,47 +28,18 @@ namespace fs = std::filesystem;
 namespace pb = ::sorn::v1;
 using Clock = std::chrono::steady_clock;
 
-// A field of /proc/PID/status in bytes ("VmRSS:", "VmHWM:", "VmSize:").
-int64_t StatusBytes(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field, 0) == 0) {
-      return std::stoll(line.substr(field.size())) * 1024;
-    }
-  }
-  return -1;
-}
-
-// The server's user + system CPU seconds so far.
-double CpuSeconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  // Fields after the command (which may hold spaces) start after ')'.
-  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-  std::string field;
-  int64_t utime = 0, stime = 0;
-  for (int k = 3; k <= 15; ++k) {
-    rest >> field;
-    if (k == 14) utime = std::stoll(field);
-    if (k == 15) stime = std::stoll(field);
-  }
-  return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
-}
-
 // The most the server's resident memory grew above its level before `fn`
 // while `fn` ran: VmHWM after resetting it (clear_refs "5"), or, where that
 // is refused, the largest VmRSS seen every 2 ms.
 int64_t PeakGrowthDuring(pid_t pid, const std::function<void()>& fn) {
-  const int64_t before = StatusBytes(pid, "VmRSS:");
+  const int64_t before = ResidentBytes(pid);
   const bool reset = bool(
       std::ofstream("/proc/" + std::to_string(pid) + "/clear_refs") << "5");
   std::atomic<bool> done{false};
   std::atomic<int64_t> sampled{before};
   std::thread sampler([&] {
     while (!done.load()) {
-      sampled = std::max<int64_t>(sampled, StatusBytes(pid, "VmRSS:"));
+      sampled = std::max<int64_t>(sampled, ResidentBytes(pid));
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   });
@@ -70,7 +47,7 @@ int64_t PeakGrowthDuring(pid_t pid, const std::function<void()>& fn) {
   done = true;
   sampler.join();
   const int64_t peak =
-      std::max<int64_t>(sampled, reset ? StatusBytes(pid, "VmHWM:") : 0);
+      std::max<int64_t>(sampled, reset ? PeakResidentBytes(pid) : 0);
   return peak - before;
 }
 
@@ -103,29 +80,10 @@ pb::GetStatisticsRequest StatisticsOf(const std::string& session, bool matrix) {
   return req;
 }
 
-// A stub whose channel takes responses of any size (gRPC's default is 4 MB;
-// a correlation matrix is 8 n^2 bytes).
-std::unique_ptr<pb::Sorn::Stub> LargeResponseStub(const TestServer& server) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(-1);
-  return pb::Sorn::NewStub(grpc::CreateCustomChannel(
-      server.address(), grpc::InsecureChannelCredentials(), args));
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class HostileRequestsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sorn_hostile_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = FreshTestDir("hostile");
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -147,7 +105,7 @@ class HostileRequestsTest : public ::testing::Test {
 TEST_F(HostileRequestsTest, StatisticsWithoutTheMatrixUseLittleMemory) {
   TestServer server;
   ASSERT_TRUE(server.ok());
-  auto stub = LargeResponseStub(server);
+  auto stub = LargeResponseStub(server.address());
   // A sanitized server's memory is not measured: a smaller session (faster
   // under the sanitizer) checks the rest.
   const int ne = ServerIsSanitized() ? 2000 : 8000;
@@ -240,7 +198,7 @@ TEST_F(HostileRequestsTest, StatisticsOverTheBudgetAreRefusedAtOnce) {
   if (!ServerIsSanitized()) {
     std::printf("resident memory grew by %lld bytes\n", (long long)growth);
     EXPECT_LT(growth, int64_t{32} << 20) << growth << " bytes";
-    EXPECT_LT(StatusBytes(server.pid(), "VmHWM:"), kBudget);
+    EXPECT_LT(PeakResidentBytes(server.pid()), kBudget);
   }
   grpc::ClientContext ctx;
   status = stub->GetStatistics(&ctx, StatisticsOf("wide", false), &stats);
@@ -290,7 +248,7 @@ TEST_F(HostileRequestsTest, StatisticsStopAtTheDeadline) {
   std::string line;
   for (int i = 0; i < 100 && line.empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(int(20 * scale)));
-    std::istringstream log(ReadFile(dir_ / "stderr"));
+    std::istringstream log(ReadWholeFile(dir_ / "stderr"));
     for (std::string l; std::getline(log, l);) {
       if (l.find("\"rpc\":\"GetStatistics\"") != std::string::npos) line = l;
     }
@@ -394,7 +352,7 @@ TEST_F(HostileRequestsTest, AnAllocationFailureIsResourceExhausted) {
   rlimit old_limit{};
   ASSERT_EQ(prlimit(server.pid(), RLIMIT_AS, nullptr, &old_limit), 0);
   rlimit capped = old_limit;
-  capped.rlim_cur = StatusBytes(server.pid(), "VmSize:") + (200 << 20);
+  capped.rlim_cur = ProcStatusBytes(server.pid(), "VmSize:") + (200 << 20);
   ASSERT_EQ(prlimit(server.pid(), RLIMIT_AS, &capped, nullptr), 0);
   grpc::ClientContext ctx;
   pb::Statistics stats;
@@ -405,7 +363,7 @@ TEST_F(HostileRequestsTest, AnAllocationFailureIsResourceExhausted) {
       << status.error_message();
   EXPECT_NE(status.error_message().find("ran out of memory"), std::string::npos)
       << status.error_message();
-  EXPECT_NE(ReadFile(dir_ / "stderr")
+  EXPECT_NE(ReadWholeFile(dir_ / "stderr")
                 .find("sorn-server: GetStatistics ran out of memory"),
             std::string::npos);
   grpc::ClientContext get_ctx;

@@ -6,7 +6,9 @@
 #include "gtest/gtest.h"
 #include "server/wire/proto_convert.h"
 #include "tests/conformance/golden_case.h"
-#include "tests/server/test_server.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/packed_activity.h"
+#include "tests/support/test_server.h"
 
 namespace sorn {
 namespace {

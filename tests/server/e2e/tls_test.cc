@@ -3,10 +3,10 @@
 // a client certificate from the same CA, and an impostor CA.
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
-#include "tests/server/test_server.h"
+#include "gtest/gtest.h"
+#include "tests/support/test_files.h"
+#include "tests/support/test_server.h"
 
 namespace sorn {
 namespace {
@@ -14,18 +14,10 @@ namespace {
 namespace fs = std::filesystem;
 namespace pb = ::sorn::v1;
 
-std::string ReadText(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class TlsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("sorn_tls_" + std::to_string(getpid())));
+    dir_ = new fs::path(FreshTestDir("tls"));
     fs::create_directories(*dir_);
     const std::string d = dir_->string();
     const std::string script =
@@ -55,11 +47,11 @@ class TlsTest : public ::testing::Test {
     delete dir_;
   }
   void SetUp() override {
-    ASSERT_TRUE(made_) << ReadText(*dir_ / "openssl.log");
+    ASSERT_TRUE(made_) << ReadWholeFile(*dir_ / "openssl.log");
   }
 
   static std::string Pem(const std::string& name) {
-    return ReadText(*dir_ / name);
+    return ReadWholeFile(*dir_ / name);
   }
   static std::string Path(const std::string& name) {
     return (*dir_ / name).string();

@@ -6,7 +6,8 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "tests/server/test_server.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/test_server.h"
 
 namespace sorn {
 namespace {
@@ -45,23 +46,9 @@ grpc::Status StepOnce(pb::Sorn::Stub* stub, const std::string& session,
   return stream->Finish();
 }
 
-grpc::Status Import(pb::Sorn::Stub* stub, bool with_header,
-                    const std::string& data,
-                    pb::ImportStateRequest::Header::Format format =
-                        pb::ImportStateRequest::Header::NATIVE) {
-  grpc::ClientContext ctx;
-  pb::SessionInfo info;
-  auto writer = stub->ImportState(&ctx, &info);
-  pb::ImportStateRequest first;
-  if (with_header) {
-    first.mutable_header()->set_name("imported");
-    first.mutable_header()->set_format(format);
-  }
-  first.set_data(data);
-  writer->Write(first);
-  writer->WritesDone();
-  return writer->Finish();
-}
+// Imports below: one message, the header and the data together.
+const ImportOptions kOneNativeMessage = {
+    .format = pb::ImportStateRequest::Header::NATIVE, .data_in_header = true};
 
 struct BadRequest {
   const char* what;
@@ -217,7 +204,16 @@ TEST(BadRequestTest, EachGetsItsCodeAndNothingIsLost) {
          return s->Freeze(&c, r, &i);
        }},
       {"import without header", StatusCode::INVALID_ARGUMENT, "header",
-       [](auto* s) { return Import(s, false, "xyz"); }},
+       [](auto* s) {
+         grpc::ClientContext c;
+         pb::SessionInfo info;
+         auto writer = s->ImportState(&c, &info);
+         pb::ImportStateRequest first;
+         first.set_data("xyz");
+         writer->Write(first);
+         writer->WritesDone();
+         return writer->Finish();
+       }},
       {"import onto an existing name", StatusCode::ALREADY_EXISTS,
        "already exists",
        [](auto* s) {
@@ -232,17 +228,23 @@ TEST(BadRequestTest, EachGetsItsCodeAndNothingIsLost) {
        }},
       {"import of garbage bytes", StatusCode::INVALID_ARGUMENT,
        "not a serialized NetworkState",
-       [](auto* s) { return Import(s, true, "\xff\xff\xff garbage"); }},
+       [](auto* s) {
+         return ImportStateBytes(s, "imported", "\xff\xff\xff garbage",
+                                 kOneNativeMessage);
+       }},
       {"import of a negative weight", StatusCode::INVALID_ARGUMENT,
        "Wee: weight",
        [&bad_state](auto* s) {
-         return Import(s, true, bad_state.SerializeAsString());
+         return ImportStateBytes(s, "imported", bad_state.SerializeAsString(),
+                                 kOneNativeMessage);
        }},
       {"import of a malformed reference state", StatusCode::INVALID_ARGUMENT,
        "Wee has 0 values",
        [&bad_reference](auto* s) {
-         return Import(s, true, bad_reference.SerializeAsString(),
-                       pb::ImportStateRequest::Header::REFERENCE);
+         return ImportStateBytes(
+             s, "imported", bad_reference.SerializeAsString(),
+             {.format = pb::ImportStateRequest::Header::REFERENCE,
+              .data_in_header = true});
        }},
       {"statistics of a neuron out of range", StatusCode::INVALID_ARGUMENT,
        "neuron 500",

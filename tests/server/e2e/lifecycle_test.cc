@@ -15,7 +15,12 @@
 
 #include "gtest/gtest.h"
 #include "server/storage/session_files.h"
-#include "tests/server/test_server.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/channels.h"
+#include "tests/support/process_status.h"
+#include "tests/support/test_environment.h"
+#include "tests/support/test_files.h"
+#include "tests/support/test_server.h"
 
 namespace sorn {
 namespace {
@@ -23,67 +28,11 @@ namespace {
 namespace pb = ::sorn::v1;
 namespace fs = std::filesystem;
 
-fs::path TestDir(const std::string& what) {
-  fs::path dir = fs::temp_directory_path() /
-                 ("sorn_lifecycle_" + std::to_string(getpid()) + "_" + what);
-  fs::remove_all(dir);
-  return dir;
-}
-
-// The server's peak resident memory (VmHWM), in bytes.
-int64_t PeakRss(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
-  }
-  return 0;
-}
-
-pb::SessionInfo Info(pb::Sorn::Stub* stub, const std::string& name,
-                     grpc::Status* status = nullptr) {
-  grpc::ClientContext ctx;
-  pb::GetSessionRequest req;
-  req.set_name(name);
-  pb::SessionInfo info;
-  grpc::Status s = stub->GetSession(&ctx, req, &info);
-  if (status != nullptr) *status = s;
-  return info;
-}
-
-grpc::Status Delete(pb::Sorn::Stub* stub, const std::string& name) {
-  grpc::ClientContext ctx;
-  pb::DeleteSessionRequest req;
-  req.set_name(name);
-  pb::DeleteSessionResponse resp;
-  return stub->DeleteSession(&ctx, req, &resp);
-}
-
 grpc::Status CreateSized(pb::Sorn::Stub* stub, const std::string& name, int ne,
                          uint64_t seed = 1) {
   return CreateTestSession(stub, name, seed, [ne](pb::CreateSessionRequest& r) {
     r.mutable_params()->set_ne(ne);
   });
-}
-
-grpc::Status Import(pb::Sorn::Stub* stub, const std::string& name,
-                    const std::string& bytes, bool replace = false,
-                    bool announce = false) {
-  grpc::ClientContext ctx;
-  pb::SessionInfo info;
-  auto writer = stub->ImportState(&ctx, &info);
-  pb::ImportStateRequest header;
-  header.mutable_header()->set_name(name);
-  header.mutable_header()->set_replace(replace);
-  if (announce) header.mutable_header()->set_total_bytes(bytes.size());
-  writer->Write(header);
-  for (size_t at = 0; at < bytes.size(); at += 1 << 20) {
-    pb::ImportStateRequest chunk;
-    chunk.set_data(bytes.substr(at, 1 << 20));
-    if (!writer->Write(chunk)) break;
-  }
-  writer->WritesDone();
-  return writer->Finish();
 }
 
 // --- Responses -------------------------------------------------------------
@@ -123,10 +72,8 @@ TEST(ResponseBoundsTest, WeightSnapshotsAreSplitAcrossMessagesUnderTheLimit) {
 TEST(ResponseBoundsTest, TheRequestThatKilledTheServerIsServed) {
   TestServer server;
   ASSERT_TRUE(server.ok());
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(-1);  // the server's limit is the one tested.
-  auto stub = pb::Sorn::NewStub(grpc::CreateCustomChannel(
-      server.address(), grpc::InsecureChannelCredentials(), args));
+  // The server's limit is the one tested, not the client's.
+  auto stub = LargeResponseStub(server.address());
   ASSERT_TRUE(CreateSized(stub.get(), "big", 2000).ok());
   pb::RunRequest req = UniformRun("big", 4096, 3);
   req.set_steps_per_message(4096);
@@ -144,7 +91,7 @@ TEST(ResponseBoundsTest, TheRequestThatKilledTheServerIsServed) {
   ctx.TryCancel();
   reader->Finish();
   grpc::Status alive;
-  Info(stub.get(), "big", &alive);
+  GetSessionInfo(stub.get(), "big", &alive);
   EXPECT_TRUE(alive.ok()) << alive.error_message();
   stub.reset();  // an open connection would hold up the server's shutdown.
 }
@@ -163,7 +110,7 @@ TEST(ResponseBoundsTest, ASnapshotOverTheLimitIsRefusedUpFront) {
   EXPECT_NE(status.error_message().find("--max_message_bytes"),
             std::string::npos)
       << status.error_message();
-  EXPECT_EQ(Info(stub.get(), "w").step(), 0);  // nothing ran.
+  EXPECT_EQ(GetSessionInfo(stub.get(), "w").step(), 0);  // nothing ran.
   // Without weights the same run fits.
   req.mutable_record()->set_weights_every(0);
   RunCall(stub.get(), req, false, &status);
@@ -192,7 +139,7 @@ TEST(ResponseBoundsTest, RepliesThatCannotBeSentChangeNothing) {
         << s.error_message();
     EXPECT_NE(s.error_message().find("--max_message_bytes"), std::string::npos);
   }
-  EXPECT_EQ(Info(stub.get(), "s").readouts_size(), 0);
+  EXPECT_EQ(GetSessionInfo(stub.get(), "s").readouts_size(), 0);
   fit.set_return_weights(false);
   {
     grpc::ClientContext ctx;
@@ -206,7 +153,7 @@ TEST(ResponseBoundsTest, RepliesThatCannotBeSentChangeNothing) {
   EXPECT_TRUE(RunCall(stub.get(), run, false, &s).empty());
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
       << s.error_message();
-  EXPECT_EQ(Info(stub.get(), "s").step(), 300);
+  EXPECT_EQ(GetSessionInfo(stub.get(), "s").step(), 300);
 }
 
 // --- The memory budget -------------------------------------------------------
@@ -276,7 +223,8 @@ TEST(MemoryBudgetTest, TransientMemoryOverTheBudgetIsRefusedAtOnce) {
       {"an import announcing a third of the session (three times that "
        "while parsed)",
        [&] {
-         return Import(stub.get(), "imported", import_bytes, false, true);
+         return ImportStateBytes(stub.get(), "imported", import_bytes,
+                                 {.announce = true});
        }},
   };
   for (const Case& c : cases) {
@@ -292,9 +240,11 @@ TEST(MemoryBudgetTest, TransientMemoryOverTheBudgetIsRefusedAtOnce) {
     EXPECT_NE(s.error_message().find("MiB"), std::string::npos) << c.name;
     EXPECT_LT(seconds, 5 * TimeScale()) << c.name;
   }
-  EXPECT_EQ(Info(stub.get(), "held").step(), 0);  // the refused run ran none.
+  // The refused run ran none.
+  EXPECT_EQ(GetSessionInfo(stub.get(), "held").step(), 0);
   if (!ServerIsSanitized()) {
-    EXPECT_LT(PeakRss(server.pid()), budget) << "peak resident memory";
+    EXPECT_LT(PeakResidentBytes(server.pid()), budget)
+        << "peak resident memory";
   }
 }
 
@@ -312,8 +262,8 @@ TEST(MemoryBudgetTest, ConcurrentImportsShareTheBudget) {
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&, i] {
       auto own = pb::Sorn::NewStub(server.NewChannel());
-      const grpc::Status s =
-          Import(own.get(), "i" + std::to_string(i), junk, false, true);
+      const grpc::Status s = ImportStateBytes(
+          own.get(), "i" + std::to_string(i), junk, {.announce = true});
       if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) ++exhausted;
       if (s.error_code() == grpc::StatusCode::INVALID_ARGUMENT) ++invalid;
     });
@@ -326,7 +276,8 @@ TEST(MemoryBudgetTest, ConcurrentImportsShareTheBudget) {
   EXPECT_EQ(exhausted + invalid, 4);
 
   if (!ServerIsSanitized()) {
-    EXPECT_LT(PeakRss(server.pid()), kBudget) << "peak resident memory";
+    EXPECT_LT(PeakResidentBytes(server.pid()), kBudget)
+        << "peak resident memory";
   }
 }
 
@@ -340,14 +291,15 @@ TEST(MemoryBudgetTest, AnImportThatWouldBalloonWhenParsedIsRefused) {
   auto stub = server.NewStub();
   // 'x' (0x78) is field 15 with a varint, unknown to NetworkState; 0x78
   // again is its value.
-  const grpc::Status s =
-      Import(stub.get(), "balloon", std::string(30 << 20, 'x'), false, true);
+  const grpc::Status s = ImportStateBytes(
+      stub.get(), "balloon", std::string(30 << 20, 'x'), {.announce = true});
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << s.error_message();
   EXPECT_NE(s.error_message().find("parsing the import"), std::string::npos)
       << s.error_message();
   if (!ServerIsSanitized()) {
-    EXPECT_LT(PeakRss(server.pid()), kBudget) << "peak resident memory";
+    EXPECT_LT(PeakResidentBytes(server.pid()), kBudget)
+        << "peak resident memory";
   }
 }
 
@@ -387,7 +339,7 @@ TEST(ImportTest, ACancelledImportImportsNothing) {
   EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
   grpc::Status s;
   for (int i = 0; i < 50; ++i) {  // the server's side ends soon after.
-    Info(stub.get(), "copy", &s);
+    GetSessionInfo(stub.get(), "copy", &s);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
@@ -398,10 +350,7 @@ TEST(ImportTest, ACancelledImportImportsNothing) {
 
 class LifecycleTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = TestDir(
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  }
+  void SetUp() override { dir_ = FreshTestDir("lifecycle"); }
   void TearDown() override {
     umount(dir_.c_str());  // the full-disk test's tmpfs; harmless otherwise.
     fs::remove_all(dir_);
@@ -427,7 +376,7 @@ std::ostream& operator<<(std::ostream& os, const Outcome& o) {
 
 Outcome Observe(pb::Sorn::Stub* stub, const std::string& name) {
   grpc::Status s;
-  const pb::SessionInfo info = Info(stub, name, &s);
+  const pb::SessionInfo info = GetSessionInfo(stub, name, &s);
   return s.ok() ? Outcome{true, info.step()} : Outcome{};
 }
 
@@ -456,7 +405,7 @@ TEST_F(LifecycleTest, RacingCallsOnFewNamesLeaveDiskAndMemoryAgreeing) {
             s = CreateSized(stub.get(), name, 100, rng());
             break;
           case 1:
-            s = Delete(stub.get(), name);
+            s = DeleteTestSession(stub.get(), name);
             break;
           case 2: {
             grpc::ClientContext ctx;
@@ -469,7 +418,10 @@ TEST_F(LifecycleTest, RacingCallsOnFewNamesLeaveDiskAndMemoryAgreeing) {
           }
           case 3: {
             const std::string bytes = ExportStateBytes(stub.get(), other, &s);
-            if (s.ok()) s = Import(stub.get(), name, bytes, rng() % 2 == 0);
+            if (s.ok()) {
+              s = ImportStateBytes(stub.get(), name, bytes,
+                                   {.replace = rng() % 2 == 0});
+            }
             break;
           }
           default:
@@ -563,7 +515,7 @@ TEST_F(LifecycleTest, KillNineAtRandomMomentsLosesNoAcknowledgedCall) {
             s = CreateSized(stub.get(), name, 100, local());
             after = s.ok() ? Outcome{true, 0} : before;
           } else if (op == 1) {
-            s = Delete(stub.get(), name);
+            s = DeleteTestSession(stub.get(), name);
             after = s.ok() ? Outcome{} : before;
           } else {
             RunCall(stub.get(), UniformRun(name, steps, 1), false, &s);
@@ -615,7 +567,7 @@ TEST_F(LifecycleTest, AFullDiskRefusesChangesAndRollsBack) {
     auto stub = server.NewStub();
     ASSERT_TRUE(CreateSized(stub.get(), "kept", 60, 5).ok());
     SimulateX(stub.get(), UniformRun("kept", 30, 1));
-    ASSERT_EQ(Info(stub.get(), "kept").step(), 30);
+    ASSERT_EQ(GetSessionInfo(stub.get(), "kept").step(), 30);
     // Fill the disk.
     {
       std::ofstream filler(dir_ / "filler", std::ios::binary);
@@ -629,13 +581,13 @@ TEST_F(LifecycleTest, AFullDiskRefusesChangesAndRollsBack) {
     EXPECT_NE(s.error_message().find("No space left"), std::string::npos)
         << s.error_message();
     grpc::Status missing;
-    Info(stub.get(), "new", &missing);
+    GetSessionInfo(stub.get(), "new", &missing);
     EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
     // A run whose result cannot be saved is rolled back.
     RunCall(stub.get(), UniformRun("kept", 20, 2), false, &s);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
         << s.error_message();
-    EXPECT_EQ(Info(stub.get(), "kept").step(), 30);
+    EXPECT_EQ(GetSessionInfo(stub.get(), "kept").step(), 30);
     // So is a Freeze.
     {
       grpc::ClientContext ctx;
@@ -645,20 +597,20 @@ TEST_F(LifecycleTest, AFullDiskRefusesChangesAndRollsBack) {
       pb::SessionInfo info;
       s = stub->Freeze(&ctx, req, &info);
       EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-      EXPECT_EQ(Info(stub.get(), "kept").frozen_size(), 0);
+      EXPECT_EQ(GetSessionInfo(stub.get(), "kept").frozen_size(), 0);
     }
     // With room again, the same calls succeed (no ALREADY_EXISTS left over).
     fs::remove(dir_ / "filler");
     EXPECT_TRUE(CreateSized(stub.get(), "new", 60).ok());
     RunCall(stub.get(), UniformRun("kept", 20, 2), false, &s);
     EXPECT_TRUE(s.ok()) << s.error_message();
-    EXPECT_EQ(Info(stub.get(), "kept").step(), 50);
+    EXPECT_EQ(GetSessionInfo(stub.get(), "kept").step(), 50);
     server.Kill9();
   }
   TestServer server(Flags());
   ASSERT_TRUE(server.ok());
   auto stub = server.NewStub();
-  EXPECT_EQ(Info(stub.get(), "kept").step(), 50);
+  EXPECT_EQ(GetSessionInfo(stub.get(), "kept").step(), 50);
   EXPECT_EQ(Observe(stub.get(), "new"), (Outcome{true, 0}));
   for (const auto& e : fs::recursive_directory_iterator(dir_)) {
     EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << e.path();
@@ -698,8 +650,7 @@ TEST_F(LifecycleTest, StartUpRemovesTempFilesAndMovesUnloadableFilesAside) {
     EXPECT_TRUE(fs::exists(aside[0]));
     EXPECT_EQ(fs::file_size(aside[0]), 100u);
   }
-  std::ifstream in(log);
-  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  const std::string text = ReadWholeFile(log);
   EXPECT_NE(text.find("crashed.sorn.tmp"), std::string::npos) << text;
   EXPECT_NE(text.find("victim.sorn.unloadable-"), std::string::npos) << text;
 }
@@ -723,9 +674,7 @@ TEST_F(LifecycleTest, ABadReadoutInAFileIsLeftOutAndTheSessionLoads) {
     }
   }
   const fs::path file = dir_ / "local" / "s.sorn";
-  std::ifstream in(file, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  in.close();
+  const std::string bytes = ReadWholeFile(file);
   absl::StatusOr<pb::StoredSession> stored =
       server::SessionFiles::Decode(bytes);
   ASSERT_TRUE(stored.ok()) << stored.status();
@@ -739,7 +688,7 @@ TEST_F(LifecycleTest, ABadReadoutInAFileIsLeftOutAndTheSessionLoads) {
   ASSERT_TRUE(server.ok());
   auto stub = server.NewStub();
   grpc::Status s;
-  const pb::SessionInfo info = Info(stub.get(), "s", &s);
+  const pb::SessionInfo info = GetSessionInfo(stub.get(), "s", &s);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(info.step(), 40);
   ASSERT_EQ(info.readouts_size(), 1);

@@ -1,3 +1,6 @@
+// ActivityLog in process: a ring of the last recorded steps, oldest first,
+// its mean rates, a zero capacity, and FitReadout's rows (skip_last, inputs
+// aligned with activity across the ring's wrap).
 #include "server/sessions/activity_log.h"
 
 #include "gtest/gtest.h"

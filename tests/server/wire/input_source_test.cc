@@ -1,3 +1,6 @@
+// InputSource in process: a RunRequest's explicit values (units x steps),
+// no inputs, and the generated kinds (multi one-hot, uniform, Gaussian) with
+// their parameters; bad settings are refused.
 #include "server/wire/input_source.h"
 
 #include <cmath>

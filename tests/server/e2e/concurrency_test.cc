@@ -5,7 +5,9 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "tests/server/test_server.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/test_environment.h"
+#include "tests/support/test_server.h"
 
 namespace sorn {
 namespace {
