@@ -39,6 +39,11 @@ ABSL_FLAG(int64_t, checkpoint_every_steps, kDefaults.checkpoint_every_steps,
           "(0: at the end of each call only)");
 ABSL_FLAG(int, grace_period, kDefaults.grace_period_seconds,
           "seconds running calls get on SIGTERM before they are cancelled");
+ABSL_FLAG(int64_t, ephemeral_session_ttl,
+          kDefaults.ephemeral_session_ttl_seconds,
+          "seconds an ephemeral session (e.g. a Python state_dict's) may go "
+          "unused before the server deletes it (0: never); named sessions "
+          "are never deleted");
 ABSL_FLAG(int64_t, max_memory_bytes, 0,
           "memory all sessions may reserve (0: 80% of physical memory)");
 ABSL_FLAG(std::string, auth_tokens, "",
@@ -85,6 +90,8 @@ ServerOptions ServerOptionsFromFlags() {
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.checkpoint_every_steps = absl::GetFlag(FLAGS_checkpoint_every_steps);
   options.grace_period_seconds = absl::GetFlag(FLAGS_grace_period);
+  options.ephemeral_session_ttl_seconds =
+      absl::GetFlag(FLAGS_ephemeral_session_ttl);
   options.max_memory_bytes = absl::GetFlag(FLAGS_max_memory_bytes);
   if (options.max_memory_bytes <= 0) {
     options.max_memory_bytes = int64_t(0.8 * double(sysconf(_SC_PHYS_PAGES)) *
@@ -130,6 +137,8 @@ absl::Status CheckServerOptions(const ServerOptions& options) {
            at_least("metrics_request_timeout_ms",
                     options.metrics_request_timeout_ms, 1),
            at_least("max_state_bytes", options.max_state_bytes, 1),
+           at_least("ephemeral_session_ttl",
+                    options.ephemeral_session_ttl_seconds, 0),
        }) {
     if (!s.ok()) return s;
   }

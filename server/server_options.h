@@ -42,6 +42,9 @@ struct ServerOptions {
   // On SIGTERM, calls still running after this many seconds are cancelled
   // (and their sessions saved) before the server exits.
   int grace_period_seconds = 10;
+  // Ephemeral sessions (CreateSessionRequest.ephemeral) that no call used
+  // for this long are deleted; 0: never. Named sessions are never deleted.
+  int64_t ephemeral_session_ttl_seconds = 600;
   // Memory all sessions together may reserve (each session's need is
   // estimated before it is built); main sets 80 % of physical memory when
   // the flag is 0.

@@ -109,6 +109,14 @@ absl::Status ServerProcess::OpenSessions() {
     std::printf("sorn-server loaded %d session(s) from %s\n", loaded,
                 options_.data_dir.c_str());
   }
+  if (options_.ephemeral_session_ttl_seconds > 0) {
+    reaper_ = std::make_unique<IdleReaper>(
+        store_.get(),
+        std::chrono::seconds(options_.ephemeral_session_ttl_seconds),
+        [](const std::string& line) {
+          std::fprintf(stderr, "sorn-server: %s\n", line.c_str());
+        });
+  }
   service_ = std::make_unique<SornService>(options_, &tokens_, store_.get(),
                                            &metrics_);
   return absl::OkStatus();

@@ -15,6 +15,7 @@
 #include "server/metrics/server_metrics.h"
 #include "server/server_options.h"
 #include "server/service/sorn_service.h"
+#include "server/sessions/idle_reaper.h"
 #include "server/sessions/session_store.h"
 #include "server/storage/file_archive.h"
 #include "server/storage/session_files.h"
@@ -50,6 +51,7 @@ class ServerProcess {
   std::unique_ptr<SessionFiles> files_;           // null without --data_dir.
   std::unique_ptr<FileArchive> archive_;
   std::unique_ptr<SessionStore> store_;
+  std::unique_ptr<IdleReaper> reaper_;  // null: --ephemeral_session_ttl=0.
   std::unique_ptr<SornService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;  // the port gRPC listens on (--port=0: the one it picked).

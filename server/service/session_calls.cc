@@ -14,6 +14,7 @@ void DescribeSession(const Session& session, pb::SessionInfo* info) {
   info->set_name(session.name());
   info->set_tenant(session.tenant());
   info->set_seed(session.seed());
+  info->set_ephemeral(session.ephemeral());
   info->set_memory_bytes(session.memory_bytes());
   session.WithState([&](const Network& net, const ActivityLog& log,
                         const ReadoutSet& readouts) {
@@ -53,7 +54,8 @@ grpc::Status SornService::CreateSession(grpc::ServerContext* context,
                                     : std::nullopt,
                 request->has_record_buffer_steps()
                     ? std::optional<int64_t>(request->record_buffer_steps())
-                    : std::nullopt));
+                    : std::nullopt,
+                request->ephemeral()));
         DescribeSession(*session, info);
         return absl::OkStatus();
       });
@@ -151,9 +153,10 @@ grpc::Status SornService::ForkSession(grpc::ServerContext* context,
           ASSIGN_OR_RETURN(copy, Network::FromState(state));
           seed = request->reseed();
         }
-        ASSIGN_OR_RETURN(std::shared_ptr<Session> fork,
-                         store_->Commit(std::move(pending), std::move(copy),
-                                        std::move(readouts), seed));
+        ASSIGN_OR_RETURN(
+            std::shared_ptr<Session> fork,
+            store_->Commit(std::move(pending), std::move(copy),
+                           std::move(readouts), seed, request->ephemeral()));
         DescribeSession(*fork, info);
         return absl::OkStatus();
       });

@@ -36,7 +36,9 @@ absl::StatusOr<Caller> SornService::Admit(
 absl::StatusOr<std::shared_ptr<Session>> SornService::Lookup(
     const Caller& caller, const std::string& name, CallRecord& call) const {
   call.session = name;
-  return store_->Get(caller, name);
+  ASSIGN_OR_RETURN(std::shared_ptr<Session> session, store_->Get(caller, name));
+  session->Touch();  // a session a call names is in use.
+  return session;
 }
 
 absl::Status SornService::OutOfMemory(const char* method, const char* what) {

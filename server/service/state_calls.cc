@@ -231,9 +231,10 @@ absl::Status SornService::Import(
   ASSIGN_OR_RETURN(Network network, Network::FromState(imported.state));
   ASSIGN_OR_RETURN(ReadoutSet readouts,
                    ReadoutSetFromProto(imported.readouts, ShapeOf(network)));
-  ASSIGN_OR_RETURN(std::shared_ptr<Session> session,
-                   store_->Commit(std::move(pending), std::move(network),
-                                  std::move(readouts), imported.seed));
+  ASSIGN_OR_RETURN(
+      std::shared_ptr<Session> session,
+      store_->Commit(std::move(pending), std::move(network),
+                     std::move(readouts), imported.seed, header.ephemeral()));
   DescribeSession(*session, info);
   return absl::OkStatus();
 }

@@ -8,13 +8,16 @@ namespace sorn::server {
 
 Session::Session(std::string tenant, std::string name, uint64_t seed,
                  Network network, ReadoutSet readouts,
-                 int64_t record_buffer_steps, MemoryBudget::Reservation memory)
+                 int64_t record_buffer_steps, MemoryBudget::Reservation memory,
+                 bool ephemeral)
     : tenant_(std::move(tenant)),
       name_(std::move(name)),
       seed_(seed),
       memory_(std::move(memory)),
       memory_bytes_(memory_.bytes()),
       neurons_(int64_t{network.ne()} + network.ni()),
+      ephemeral_(ephemeral),
+      last_used_(std::chrono::steady_clock::now().time_since_epoch().count()),
       network_(std::move(network)),
       log_(network_.ne(), network_.ni(), network_.nu(), record_buffer_steps),
       readouts_(std::move(readouts)) {}
@@ -53,6 +56,15 @@ void Session::Restore(Network network, ReadoutSet readouts) {
   readouts_ = std::move(readouts);
   log_ =
       ActivityLog(network_.ne(), network_.ni(), network_.nu(), log_.capacity());
+}
+
+void Session::Touch() {
+  last_used_.store(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+std::chrono::steady_clock::time_point Session::last_used() const {
+  return std::chrono::steady_clock::time_point(
+      std::chrono::steady_clock::duration(last_used_.load()));
 }
 
 }  // namespace sorn::server

@@ -4,6 +4,7 @@
 #define SORN_SERVER_SESSIONS_SESSION_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -30,13 +31,21 @@ class Session {
  public:
   // `memory`: what the store reserved for it (SessionBytes), given back to
   // the budget when the last holder of the session lets go of it.
+  // `ephemeral`: the store deletes the session once it is idle for longer
+  // than --ephemeral_session_ttl (SessionStore::ReapIdle).
   Session(std::string tenant, std::string name, uint64_t seed, Network network,
           ReadoutSet readouts, int64_t record_buffer_steps,
-          MemoryBudget::Reservation memory);
+          MemoryBudget::Reservation memory, bool ephemeral = false);
 
   const std::string& tenant() const { return tenant_; }
   const std::string& name() const { return name_; }
   uint64_t seed() const { return seed_; }
+  bool ephemeral() const { return ephemeral_; }
+  // Marks the session used now: every call that names it, and the end of
+  // every call that drove it (a driven session is never idle).
+  void Touch();
+  // When it was last used (made, loaded, or touched).
+  std::chrono::steady_clock::time_point last_used() const;
   int64_t memory_bytes() const { return memory_bytes_; }
   // ne + ni, which counts against the tenant's neuron quota.
   int64_t neurons() const { return neurons_; }
@@ -53,7 +62,9 @@ class Session {
     }
     Driver(const Driver&) = delete;
     ~Driver() {
-      if (session_ != nullptr) session_->driving_.store(false);
+      if (session_ == nullptr) return;
+      session_->Touch();
+      session_->driving_.store(false);
     }
 
    private:
@@ -97,6 +108,9 @@ class Session {
   const MemoryBudget::Reservation memory_;
   const int64_t memory_bytes_;
   const int64_t neurons_;
+  const bool ephemeral_;
+  // steady_clock ticks of the last use.
+  std::atomic<int64_t> last_used_;
   std::atomic<bool> driving_{false};
   std::atomic<bool> removed_{false};
   mutable Mutex mu_;

@@ -25,6 +25,7 @@ struct ArchivedSession {
   std::string name;
   uint64_t seed = 0;
   int64_t record_buffer_steps = 0;
+  bool ephemeral = false;
   NetworkState state;
   // Each readout decoded on its own, in the archive's order: a malformed
   // one is an error here and costs only itself when the session is loaded.

@@ -141,10 +141,12 @@ void SessionStore::Abandon(const Key& key, const Claim& claim) {
 }
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Commit(
-    NewSession pending, Network network, ReadoutSet readouts, uint64_t seed) {
+    NewSession pending, Network network, ReadoutSet readouts, uint64_t seed,
+    bool ephemeral) {
   auto session = std::make_shared<Session>(
       pending.key_.first, pending.key_.second, seed, std::move(network),
-      std::move(readouts), pending.record_steps_, std::move(pending.memory_));
+      std::move(readouts), pending.record_steps_, std::move(pending.memory_),
+      ephemeral);
   if (absl::Status written = Write(*session); !written.ok()) {
     // Save leaves the old file (or none) in place on every error but one:
     // the rename went through and only the directory's fsync failed. Put
@@ -172,7 +174,8 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Commit(
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
     const Caller& caller, const std::string& name, const Params& params,
-    std::optional<uint64_t> seed, std::optional<int64_t> record_steps) {
+    std::optional<uint64_t> seed, std::optional<int64_t> record_steps,
+    bool ephemeral) {
   ASSIGN_OR_RETURN(NewSession pending,
                    Begin(caller, name, params, record_steps, false));
   const uint64_t used_seed =
@@ -180,8 +183,8 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
           ? *seed
           : (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
   ASSIGN_OR_RETURN(Network network, Network::Create(params, used_seed));
-  return Commit(std::move(pending), std::move(network), ReadoutSet(),
-                used_seed);
+  return Commit(std::move(pending), std::move(network), ReadoutSet(), used_seed,
+                ephemeral);
 }
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Get(
@@ -206,7 +209,37 @@ std::vector<std::shared_ptr<Session>> SessionStore::List(
 absl::Status SessionStore::Delete(const Caller& caller,
                                   const std::string& name) {
   RETURN_IF_ERROR(ValidateSessionName(name));
-  const Key key{caller.tenant, name};
+  return Remove({caller.tenant, name}, nullptr);
+}
+
+std::vector<std::string> SessionStore::ReapIdle(
+    std::chrono::steady_clock::time_point now,
+    std::chrono::steady_clock::duration ttl) {
+  auto idle = [&](const Session& s) {
+    return s.ephemeral() && now - s.last_used() > ttl;
+  };
+  std::vector<Key> candidates;
+  {
+    ReaderMutexLock lock(&mu_);
+    for (const auto& [key, session] : sessions_) {
+      if (idle(*session)) candidates.push_back(key);
+    }
+  }
+  std::vector<std::string> reaped;
+  for (const Key& key : candidates) {
+    // Checked again under the driver: a call may have used it since.
+    absl::Status removed = Remove(key, [&](const Session& s) {
+      return idle(s) ? absl::OkStatus()
+                     : absl::FailedPreconditionError("used again");
+    });
+    if (removed.ok()) reaped.push_back(key.first + "/" + key.second);
+  }
+  return reaped;
+}
+
+absl::Status SessionStore::Remove(
+    const Key& key, const std::function<absl::Status(const Session&)>& check) {
+  const std::string& name = key.second;
   std::shared_ptr<Session> doomed;  // outlives its driver.
   std::optional<Session::Driver> driver;
   {
@@ -221,6 +254,7 @@ absl::Status SessionStore::Delete(const Caller& caller,
     }
     doomed = it->second;
     ASSIGN_OR_RETURN(Session::Driver taken, doomed->TryDrive());
+    if (check != nullptr) RETURN_IF_ERROR(check(*doomed));
     driver.emplace(std::move(taken));
     busy_names_.insert(key);
   }
@@ -324,7 +358,8 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Load(
   // The archive is the state: loading writes nothing.
   auto session = std::make_shared<Session>(
       saved.tenant, saved.name, saved.seed, std::move(network),
-      std::move(readouts), pending.record_steps_, std::move(pending.memory_));
+      std::move(readouts), pending.record_steps_, std::move(pending.memory_),
+      saved.ephemeral);
   MutexLock lock(&mu_);
   busy_names_.erase(pending.key_);
   sessions_[pending.key_] = session;

@@ -6,6 +6,7 @@
 #ifndef SORN_SERVER_SESSIONS_SESSION_STORE_H_
 #define SORN_SERVER_SESSIONS_SESSION_STORE_H_
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -94,16 +95,19 @@ class SessionStore {
                                    bool replace);
   // Writes the new session and makes it visible (replacing the old one).
   // If it cannot be written, nothing changes and the error is returned.
-  // REQUIRES: `network` has the parameters given to Begin.
+  // `ephemeral`: see Session. REQUIRES: `network` has the parameters given
+  // to Begin.
   absl::StatusOr<std::shared_ptr<Session>> Commit(NewSession pending,
                                                   Network network,
                                                   ReadoutSet readouts,
-                                                  uint64_t seed);
+                                                  uint64_t seed,
+                                                  bool ephemeral = false);
 
   // Begin, build the network from `seed` (random when absent), Commit.
   absl::StatusOr<std::shared_ptr<Session>> Create(
       const Caller& caller, const std::string& name, const Params& params,
-      std::optional<uint64_t> seed, std::optional<int64_t> record_steps);
+      std::optional<uint64_t> seed, std::optional<int64_t> record_steps,
+      bool ephemeral = false);
   // The caller's tenant's session: NOT_FOUND (also for another tenant's),
   // or INVALID_ARGUMENT for a malformed name.
   absl::StatusOr<std::shared_ptr<Session>> Get(const Caller& caller,
@@ -114,6 +118,13 @@ class SessionStore {
   // Removes the session and its file. FAILED_PRECONDITION while a call
   // drives it; if the file cannot be removed, nothing changes.
   absl::Status Delete(const Caller& caller, const std::string& name);
+
+  // Deletes the ephemeral sessions that no call has used since `now - ttl`
+  // and none drives (their files too); returns "tenant/name" of each. A
+  // session used or driven meanwhile stays; so does one whose file cannot
+  // be removed (tried again next time).
+  std::vector<std::string> ReapIdle(std::chrono::steady_clock::time_point now,
+                                    std::chrono::steady_clock::duration ttl);
 
   // The memory reserved for a session of this shape.
   static int64_t SessionBytes(const Params& params, int64_t record_steps);
@@ -141,6 +152,10 @@ class SessionStore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CountOut(const std::string& tenant, const Claim& claim)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Removes the session at `key` and its file (Delete), if `check` (run
+  // while holding its driver) allows it.
+  absl::Status Remove(const Key& key,
+                      const std::function<absl::Status(const Session&)>& check);
   // Gives back what Begin took (NewSession's destructor).
   void Abandon(const Key& key, const Claim& claim);
 

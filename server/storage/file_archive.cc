@@ -14,6 +14,7 @@ sorn::v1::StoredSession FileArchive::ToStored(const Session& session) {
   stored.set_tenant(session.tenant());
   stored.set_name(session.name());
   stored.set_seed(session.seed());
+  stored.set_ephemeral(session.ephemeral());
   session.WithState([&](const Network& net, const ActivityLog& log,
                         const ReadoutSet& readouts) {
     stored.set_record_buffer_steps(log.capacity());
@@ -31,6 +32,7 @@ absl::StatusOr<ArchivedSession> FileArchive::FromStored(
   session.name = stored.name();
   session.seed = stored.seed();
   session.record_buffer_steps = stored.record_buffer_steps();
+  session.ephemeral = stored.ephemeral();
   ASSIGN_OR_RETURN(session.state, NetworkStateFromProto(stored.state()));
   const Params& p = session.state.params;
   const ReadoutShape shape{p.ne, p.ni(), p.nu};

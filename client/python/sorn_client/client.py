@@ -83,9 +83,11 @@ class Client:
     def close(self):
         self._channel.close()
 
-    def create_session(self, name=None, seed=None, record_buffer_steps=None, **params):
+    def create_session(self, name=None, seed=None, record_buffer_steps=None,
+                       ephemeral=False, **params):
         """A new session (named `name`, or a generated name) with SORN parameters
-        given as keywords (ne=..., eta_stdp=...)."""
+        given as keywords (ne=..., eta_stdp=...). An `ephemeral` session is
+        deleted by the server once unused for its --ephemeral_session_ttl."""
         name = name or f"py-{uuid.uuid4().hex[:12]}"
         request = pb.CreateSessionRequest(name=name,
                                           params=conversions.params_to_proto(**params))
@@ -93,6 +95,7 @@ class Client:
             request.seed = seed
         if record_buffer_steps is not None:
             request.record_buffer_steps = record_buffer_steps
+        request.ephemeral = bool(ephemeral)
         self.stub.CreateSession(request, metadata=self.metadata(name))
         return Session(self, name)
 
@@ -106,7 +109,7 @@ class Client:
         return list(self.stub.ListSessions(request, metadata=self.metadata()).sessions)
 
     def import_state_dict(self, state_dict, name=None, seed=None, freeze=(),
-                          replace=False, **params):
+                          replace=False, ephemeral=False, **params):
         """A session continuing from a reference `state_dict` (dict of arrays)."""
         name = name or f"py-{uuid.uuid4().hex[:12]}"
         reference = conversions.state_dict_to_proto(state_dict)
@@ -115,7 +118,7 @@ class Client:
         header = pb.ImportStateRequest.Header(
             name=name, format=pb.ImportStateRequest.Header.REFERENCE,
             params=conversions.params_to_proto(**params), frozen=list(freeze),
-            replace=replace)
+            replace=replace, ephemeral=bool(ephemeral))
         if seed is not None:
             header.seed = seed
         self._import(header, reference.SerializeToString())

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "gtest/gtest.h"
 #include "server/sessions/memory_budget.h"
@@ -183,6 +184,62 @@ TEST_F(SessionStoreTest, LoadingMovesUnloadableFilesAsideAndRemovesTempFiles) {
   EXPECT_FALSE(fs::exists(files_->PathOf("alice", "x") + ".tmp"));
   EXPECT_FALSE(fs::exists(files_->PathOf("alice", "bad")));
   EXPECT_TRUE(store->Get(Alice(), "good").ok());
+}
+
+TEST_F(SessionStoreTest, ReapIdleDeletesOnlyIdleUndrivenEphemeralSessions) {
+  using std::chrono::milliseconds;
+  auto store = NewStore();
+  ASSERT_TRUE(store->Create(Alice(), "named", Small(), 1, std::nullopt).ok());
+  ASSERT_TRUE(store
+                  ->Create(Alice(), "idle", Small(), 2, std::nullopt,
+                           /*ephemeral=*/true)
+                  .ok());
+  absl::StatusOr<std::shared_ptr<Session>> used = store->Create(
+      Alice(), "used", Small(), 3, std::nullopt, /*ephemeral=*/true);
+  absl::StatusOr<std::shared_ptr<Session>> driven = store->Create(
+      Alice(), "driven", Small(), 4, std::nullopt, /*ephemeral=*/true);
+  ASSERT_TRUE(used.ok() && driven.ok());
+  EXPECT_TRUE(
+      store->ReapIdle(std::chrono::steady_clock::now(), milliseconds(30))
+          .empty());  // nothing is idle yet.
+  absl::StatusOr<Session::Driver> driver = (*driven)->TryDrive();
+  ASSERT_TRUE(driver.ok());
+  // "used" is used 50 ms after the others were made; the reaper looks 10 ms
+  // after that with a TTL of 30 ms: the others have been idle >= 60 ms.
+  std::this_thread::sleep_for(milliseconds(50));
+  (*used)->Touch();
+  const auto now = (*used)->last_used() + milliseconds(10);
+  EXPECT_EQ(store->ReapIdle(now, milliseconds(30)),
+            std::vector<std::string>{"alice/idle"});
+  EXPECT_EQ(store->Get(Alice(), "idle").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_FALSE(fs::exists(files_->PathOf("alice", "idle")));  // file too.
+  EXPECT_TRUE(store->Get(Alice(), "used").ok());              // used recently.
+  EXPECT_TRUE(store->Get(Alice(), "driven").ok());            // in use.
+  EXPECT_TRUE(store->Get(Alice(), "named").ok());             // never reaped.
+  // Once its driver lets go, the driven one counts as just used; later
+  // still, every ephemeral session goes and the named one stays.
+  driver = absl::CancelledError("released");
+  const auto much_later = std::chrono::steady_clock::now() + milliseconds(31);
+  EXPECT_EQ(store->ReapIdle(much_later, milliseconds(30)),
+            (std::vector<std::string>{"alice/driven", "alice/used"}));
+  EXPECT_TRUE(store->Get(Alice(), "named").ok());
+  EXPECT_EQ(store->List(Alice(), false).size(), 1u);
+}
+
+TEST_F(SessionStoreTest, EphemeralSessionsStayEphemeralAcrossARestart) {
+  {
+    auto store = NewStore();
+    ASSERT_TRUE(store
+                    ->Create(Alice(), "e", Small(), 1, std::nullopt,
+                             /*ephemeral=*/true)
+                    .ok());
+    ASSERT_TRUE(store->Create(Alice(), "n", Small(), 2, std::nullopt).ok());
+  }
+  auto store = NewStore();
+  ASSERT_EQ(store->LoadFromDisk([](const std::string&) {}), 2);
+  EXPECT_TRUE((*store->Get(Alice(), "e"))->ephemeral());
+  EXPECT_FALSE((*store->Get(Alice(), "n"))->ephemeral());
 }
 
 }  // namespace

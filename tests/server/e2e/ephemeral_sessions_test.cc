@@ -1,0 +1,90 @@
+// Ephemeral sessions against the real server: with --ephemeral_session_ttl,
+// an ephemeral session that no call uses is deleted (and says so in the
+// log), one that calls keep using stays, named sessions are never deleted,
+// and a bad TTL stops the server at start.
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "tests/support/api_calls.h"
+#include "tests/support/test_files.h"
+#include "tests/support/test_server.h"
+
+namespace sorn {
+namespace {
+
+using std::chrono::seconds;
+using std::chrono::steady_clock;
+
+// Whether session `name` exists (GetSession answers OK), which uses it.
+bool Exists(v1::Sorn::Stub* stub, const std::string& name) {
+  grpc::Status status;
+  GetSessionInfo(stub, name, &status);
+  return status.ok();
+}
+
+// Whether ListSessions lists `name`: a look that does not use the session.
+bool Listed(v1::Sorn::Stub* stub, const std::string& name) {
+  grpc::ClientContext context;
+  v1::ListSessionsRequest request;
+  v1::ListSessionsResponse response;
+  EXPECT_TRUE(stub->ListSessions(&context, request, &response).ok());
+  for (const v1::SessionInfo& s : response.sessions()) {
+    if (s.name() == name) return true;
+  }
+  return false;
+}
+
+TEST(EphemeralSessionsTest, AnUnusedEphemeralSessionIsDeletedAfterItsTtl) {
+  const std::string log = FreshTestDir("ephemeral").string() + ".log";
+  TestServerOptions options;
+  options.stderr_path = log;
+  TestServer server({"--ephemeral_session_ttl=1"}, options);
+  ASSERT_TRUE(server.ok());
+  auto stub = server.NewStub();
+  auto ephemeral = [](v1::CreateSessionRequest& r) { r.set_ephemeral(true); };
+  ASSERT_TRUE(CreateTestSession(stub.get(), "named").ok());
+  v1::SessionInfo info;
+  ASSERT_TRUE(CreateTestSession(stub.get(), "idle", 2, ephemeral, &info).ok());
+  EXPECT_TRUE(info.ephemeral());
+  EXPECT_FALSE(GetSessionInfo(stub.get(), "named").ephemeral());
+  ASSERT_TRUE(CreateTestSession(stub.get(), "busy", 3, ephemeral).ok());
+  const auto made = steady_clock::now();
+  // "busy" is used every 200 ms for 3 s (three TTLs): it stays meanwhile;
+  // "idle" goes.
+  while (steady_clock::now() - made < seconds(3)) {
+    ASSERT_TRUE(Exists(stub.get(), "busy"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_FALSE(Listed(stub.get(), "idle"));
+  EXPECT_TRUE(Listed(stub.get(), "busy"));
+  // Left alone, "busy" goes too (within its TTL and a reaper period, with a
+  // generous bound for a loaded machine); "named" never does.
+  const auto left = steady_clock::now();
+  while (Listed(stub.get(), "busy") &&
+         steady_clock::now() - left < seconds(30)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_FALSE(Listed(stub.get(), "busy"));
+  EXPECT_GE(steady_clock::now() - left, seconds(1));  // not before its TTL.
+  EXPECT_TRUE(Listed(stub.get(), "named"));
+  server.Stop();
+  std::stringstream text;
+  text << std::ifstream(log).rdbuf();
+  EXPECT_NE(text.str().find("deleted ephemeral session local/idle: unused for "
+                            "over 1 s"),
+            std::string::npos)
+      << text.str();
+  std::remove(log.c_str());
+}
+
+TEST(EphemeralSessionsTest, ANegativeTtlStopsTheServer) {
+  TestServer server({"--ephemeral_session_ttl=-1"});
+  EXPECT_FALSE(server.ok());
+}
+
+}  // namespace
+}  // namespace sorn
