@@ -158,6 +158,17 @@ class Session:
         self.client.stub.DeleteSession(pb.DeleteSessionRequest(name=self.name),
                                        metadata=self._md())
 
+    def fork(self, name=None, reseed=None, ephemeral=False):
+        """A copy of this session made on the server (no state travels); with
+        `reseed`, its generator is reseeded."""
+        name = name or f"py-{uuid.uuid4().hex[:12]}"
+        request = pb.ForkSessionRequest(source=self.name, name=name,
+                                        ephemeral=bool(ephemeral))
+        if reseed is not None:
+            request.reseed = reseed
+        self.client.stub.ForkSession(request, metadata=self._md())
+        return Session(self.client, name)
+
     def freeze(self, freeze=(), unfreeze=()):
         return self.client.stub.Freeze(
             pb.FreezeRequest(session=self.name, freeze=list(freeze),

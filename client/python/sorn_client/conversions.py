@@ -30,6 +30,20 @@ def params_to_proto(**params):
     return proto
 
 
+def params_from_proto(proto):
+    """Keyword arguments of params_to_proto from a Params message (the fields
+    it has)."""
+    params = {}
+    for name in PARAM_NAMES:
+        value = getattr(proto, name)
+        if name in _TYPE_PARAMS:  # not optional: 0 is unspecified.
+            if value != 0:
+                params[name] = pb.NetworkType.Name(value)
+        elif proto.HasField(name):
+            params[name] = value
+    return params
+
+
 def unpack_bits(data, steps, n):
     """Packed activity (LSB first, one step per ceil(n/8) bytes) as a (steps, n) array."""
     if steps == 0:

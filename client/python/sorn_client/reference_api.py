@@ -8,17 +8,60 @@ E, I, R are (T, ne), (T, ni), (T, ne) arrays of 0.0/1.0 (excitatory,
 inhibitory and recurrent activity of each step); C is (T,), the number of
 E->E connections before each step's plasticity. With matrices=None a new
 network is created from the keyword parameters; with a state_dict the run
-continues from it. Each call uses a session of its own (named by
-`session=...`, else generated and deleted afterwards): the state travels in
-state_dict, as with the reference.
+continues from it.
+
+The state stays on the server: the returned state_dict is a StateDict
+(state_handle.py), a dict of the reference's arrays fetched on first touch,
+bound to an ephemeral session. Continuing from it forks that session on the
+server (nothing travels, and the session's hyperparameters carry over; a
+parameter the call names overrides them by re-importing); a plain dict, or a
+StateDict whose arrays were changed, is imported. `session="name"` runs in a
+named session instead, which is kept, and returns a plain dict.
 """
 
 import numpy as np
 
 from sorn_client.client import default_client
+from sorn_client.state_handle import StateDict
 
 _CALLBACKS = {"ExcitatoryActivation", "InhibitoryActivation", "RecurrentActivation",
               "EEConnectionCounts", "EIConnectionCounts", "WEE", "WEI", "TE", "TI"}
+
+
+def _inputs_and_steps(inputs, steps, params):
+    if inputs is None:
+        if steps is None:
+            raise ValueError("give time_steps (or timesteps)")
+        return None, steps
+    values = np.asarray(inputs, dtype=np.float64)
+    if values.ndim == 1:
+        values = values.reshape(-1, 1)
+    params.setdefault("nu", values.shape[0])
+    steps = values.shape[1] if steps is None else steps
+    if values.shape[1] != steps:
+        # The reference repeats nothing: the columns are the steps.
+        raise ValueError(f"inputs have {values.shape[1]} steps, timesteps is {steps}")
+    return values, steps
+
+
+def _session_for(client, matrices, name, seed, params):
+    """The session the call runs, and its hyperparameters when known: made,
+    forked from a StateDict's session, or imported from a dict's values."""
+    ephemeral = name is None
+    if matrices is None:
+        return client.create_session(name, seed=seed, ephemeral=ephemeral,
+                                     **params), None
+    if (isinstance(matrices, StateDict) and matrices.session.client is client
+            and matrices.matches_session()):
+        held = matrices.params
+        # Parameters the call names that the session already has change nothing.
+        if seed is None and all(held.get(k) == v for k, v in params.items()):
+            return matrices.session.fork(name, ephemeral=ephemeral), held
+        params = {**held, **params}
+    params["ne"] = np.asarray(matrices["Wee"]).shape[0]
+    return client.import_state_dict(matrices, name=name, seed=seed,
+                                    replace=name is not None, ephemeral=ephemeral,
+                                    **params), None
 
 
 def _run(default_phase, train, inputs=None, phase=None, matrices=None, noise=True,
@@ -26,36 +69,21 @@ def _run(default_phase, train, inputs=None, phase=None, matrices=None, noise=Tru
          seed=None, client=None, **params):
     if timesteps is not None and time_steps is not None and timesteps != time_steps:
         raise ValueError("timesteps and time_steps disagree")
-    steps = timesteps if timesteps is not None else time_steps
     unknown = set(callbacks or ()) - _CALLBACKS
     if unknown:
         raise ValueError(f"unknown callbacks: {', '.join(sorted(unknown))}")
     client = client or default_client()
-    values = None
-    if inputs is not None:
-        values = np.asarray(inputs, dtype=np.float64)
-        if values.ndim == 1:
-            values = values.reshape(-1, 1)
-        params.setdefault("nu", values.shape[0])
-        steps = values.shape[1] if steps is None else steps
-        if values.shape[1] != steps:
-            # The reference repeats nothing: the columns are the steps.
-            raise ValueError(f"inputs have {values.shape[1]} steps, timesteps is {steps}")
-    if steps is None:
-        raise ValueError("give time_steps (or timesteps)")
-    if matrices is None:
-        sess = client.create_session(session, seed=seed, **params)
-    else:
-        params["ne"] = np.asarray(matrices["Wee"]).shape[0]
-        sess = client.import_state_dict(matrices, name=session, seed=seed,
-                                        replace=session is not None, **params)
+    values, steps = _inputs_and_steps(
+        inputs, timesteps if timesteps is not None else time_steps, params)
+    sess, held = _session_for(client, matrices, session, seed, params)
     try:
         out = sess.run(timesteps=steps, inputs=values, phase=phase or default_phase,
                        noise=noise, freeze=freeze or (), train=train)
-        state_dict = sess.state_dict()
-    finally:
+    except BaseException:
         if session is None:
             sess.delete()
+        raise
+    state_dict = StateDict(sess, held) if session is None else sess.state_dict()
     return (state_dict, out["x"].astype(np.float64), out["y"].astype(np.float64),
             out["r"].astype(np.float64), out["ee_conn"])
 

@@ -1,0 +1,163 @@
+"""StateDict: the drop-in's state_dict, a handle to state that stays on the
+server.
+
+It behaves as the reference package's dict of NumPy arrays (keys Wee, Wei,
+Wie, Te, Ti, X, Y; the same shapes and dtypes; it pickles as a plain dict; the
+user may read or modify its arrays), but it also names the server session
+that holds exactly that state. Its arrays are fetched on first touch.
+
+The session bound to a StateDict never changes: a call that continues from
+the dict forks it on the server (no state travels) and runs the fork, which
+the call's new StateDict is bound to. So a second continuation from the same
+dict (a branching experiment) starts from the same state, and the dict's
+arrays can be fetched at any time. When the dict is garbage collected (or the
+interpreter exits) its session is deleted; the sessions are ephemeral, so the
+server deletes them itself should the client vanish (--ephemeral_session_ttl).
+
+A dict whose arrays the user changed (or replaced, or whose keys changed) no
+longer matches its session: a call continuing from it imports its values, as
+the reference would use them.
+"""
+
+import copy
+import hashlib
+import weakref
+
+from sorn_client import conversions
+from sorn_client_pb import sorn_pb2 as pb
+
+_KEYS = ("Wee", "Wei", "Wie", "Te", "Ti", "X", "Y")
+_UNFETCHED = object()
+
+
+def _delete_session(client, name):
+    try:
+        client.stub.DeleteSession(pb.DeleteSessionRequest(name=name),
+                                  metadata=client.metadata(name), timeout=5)
+    except Exception:  # the server or channel may be gone: it reaps the rest.
+        pass
+
+
+def _fingerprint(array):
+    return hashlib.blake2b(array.tobytes(), digest_size=16).digest()
+
+
+class StateDict(dict):
+    """A reference state_dict bound to a server session (see the module)."""
+
+    def __init__(self, session, params=None):
+        super().__init__((key, _UNFETCHED) for key in _KEYS)
+        self._session = session
+        self._params = params  # the session's Params as keywords; None: not read.
+        self._fetched = None  # key -> (array, fingerprint) once fetched.
+        weakref.finalize(self, _delete_session, session.client, session.name)
+
+    # --- what binds it to the server
+
+    @property
+    def session(self):
+        """The session that holds this state (do not run it: fork it)."""
+        return self._session
+
+    @property
+    def params(self):
+        """The session's hyperparameters (keywords of params_to_proto), read
+        from the server once."""
+        if self._params is None:
+            self._params = conversions.params_from_proto(self._session.info().params)
+        return self._params
+
+    def matches_session(self):
+        """Whether the dict still holds exactly its session's state."""
+        if self._fetched is None:
+            return True  # never fetched: the user cannot have changed it.
+        if set(dict.keys(self)) != set(_KEYS):
+            return False
+        for key, (array, print_) in self._fetched.items():
+            now = dict.__getitem__(self, key)
+            if now is not array or _fingerprint(now) != print_:
+                return False
+        return True
+
+    def _fetch(self):
+        if self._fetched is not None:
+            return
+        arrays = self._session.state_dict()
+        self._fetched = {}
+        for key in _KEYS:
+            dict.__setitem__(self, key, arrays[key])
+            self._fetched[key] = (arrays[key], _fingerprint(arrays[key]))
+
+    # --- dict behaviour: every read of a value fetches first
+
+    def __getitem__(self, key):
+        self._fetch()
+        return dict.__getitem__(self, key)
+
+    def __setitem__(self, key, value):
+        self._fetch()
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key):
+        self._fetch()
+        dict.__delitem__(self, key)
+
+    def __iter__(self):  # (overriding it makes dict(d), {**d} use __getitem__)
+        return iter(dict.keys(self))
+
+    def get(self, key, default=None):
+        self._fetch()
+        return dict.get(self, key, default)
+
+    def values(self):
+        self._fetch()
+        return dict.values(self)
+
+    def items(self):
+        self._fetch()
+        return dict.items(self)
+
+    def pop(self, *args):
+        self._fetch()
+        return dict.pop(self, *args)
+
+    def popitem(self):
+        self._fetch()
+        return dict.popitem(self)
+
+    def setdefault(self, key, default=None):
+        self._fetch()
+        return dict.setdefault(self, key, default)
+
+    def update(self, *args, **kwargs):
+        self._fetch()
+        dict.update(self, *args, **kwargs)
+
+    def copy(self):
+        self._fetch()
+        return dict(dict.items(self))
+
+    def __eq__(self, other):
+        self._fetch()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        self._fetch()
+        return dict.__repr__(self)
+
+    def __reduce__(self):
+        # A pickle holds the values (a plain dict): it outlives the session.
+        self._fetch()
+        return (dict, (list(dict.items(self)),))
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        self._fetch()
+        return {k: copy.deepcopy(v, memo) for k, v in dict.items(self)}
