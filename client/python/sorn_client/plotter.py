@@ -54,14 +54,14 @@ class Plotter:
         """Histogram of the number of incoming connections per neuron (columns)."""
         return _connection_histogram((np.asarray(weights) > 0).sum(axis=0), "incoming",
                                      bin_size, histtype, savefig,
-                                     "IncomingConnectionsHistogram.png")
+                                     "hist_incoming_conn.png")
 
     @staticmethod
     def hist_outgoing_conn(weights, bin_size=10, histtype="bar", savefig=True):
         """Histogram of the number of outgoing connections per neuron (rows)."""
         return _connection_histogram((np.asarray(weights) > 0).sum(axis=1), "outgoing",
                                      bin_size, histtype, savefig,
-                                     "OutgoingConnectionsHistogram.png")
+                                     "hist_outgoing_conn.png")
 
     @staticmethod
     def network_connection_dynamics(connection_counts, savefig=True):
@@ -71,7 +71,7 @@ class Plotter:
         ax.plot(c / c[0] if c.size and c[0] else c)
         ax.set(xlabel="step", ylabel="fraction of initial connections",
                title="Connection dynamics")
-        return _finish(fig, savefig, "NetworkConnectionDynamics.png")
+        return _finish(fig, savefig, "connection_dynamics.png")
 
     @staticmethod
     def hist_firing_rate_network(spike_train, bin_size=25, savefig=True):
@@ -80,7 +80,7 @@ class Plotter:
         ax.hist(_train(spike_train).sum(axis=1), bins=bin_size)
         ax.set(xlabel="active neurons per step", ylabel="steps",
                title="Network firing rate")
-        return _finish(fig, savefig, "FiringRateHistogram.png")
+        return _finish(fig, savefig, "hist_firing_rate_network.png")
 
     @staticmethod
     def scatter_plot(spike_train, savefig=True):
@@ -108,7 +108,7 @@ class Plotter:
         image = ax.imshow(np.asarray(corr), cmap="coolwarm", vmin=-1, vmax=1)
         fig.colorbar(image, ax=ax)
         ax.set(xlabel="neuron", ylabel="neuron", title="Correlation")
-        return _finish(fig, savefig, "CorrelationHeatmap.png")
+        return _finish(fig, savefig, "Correlation between neurons.png")
 
     @staticmethod
     def isi_exponential_fit(spike_train, neuron, bin_size=10, savefig=True):
@@ -130,7 +130,7 @@ class Plotter:
         ax.set(xlabel="inter-spike interval (steps)", ylabel="count",
                title=f"ISI of neuron {neuron}")
         ax.legend()
-        return _finish(fig, savefig, "ISIExponentialFit.png")
+        return _finish(fig, savefig, "isi_exponential_fit.png")
 
     @staticmethod
     def weight_distribution(weights, bin_size=30, savefig=True):
@@ -138,7 +138,7 @@ class Plotter:
         fig, ax = plt.subplots(figsize=(6, 4))
         ax.hist(_nonzero(weights), bins=bin_size)
         ax.set(xlabel="weight", ylabel="synapses", title="Weight distribution")
-        return _finish(fig, savefig, "WeightDistribution.png")
+        return _finish(fig, savefig, "weight_distribution.png")
 
     @staticmethod
     def linear_lognormal_fit(weights, num_points=100, savefig=True):

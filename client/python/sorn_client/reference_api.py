@@ -38,10 +38,12 @@ def _inputs_and_steps(inputs, steps, params):
         values = values.reshape(-1, 1)
     params.setdefault("nu", values.shape[0])
     steps = values.shape[1] if steps is None else steps
-    if values.shape[1] != steps:
+    if values.shape[1] < steps:
         # The reference repeats nothing: the columns are the steps.
         raise ValueError(f"inputs have {values.shape[1]} steps, timesteps is {steps}")
-    return values, steps
+    # As the reference, step t takes column t: columns past the last step
+    # are not used.
+    return values[:, :steps], steps
 
 
 def _session_for(client, matrices, name, seed, params):

@@ -84,8 +84,12 @@ class Statistics:
 
     @staticmethod
     def spike_time_intervals(spike_train):
-        """Intervals between consecutive spikes of each neuron, all neurons
-        concatenated (neuron 0's first)."""
+        """Intervals between consecutive spikes: of the one neuron of a 1-D
+        train (as the reference's ISI plot passes it), or of each neuron of a
+        (steps, neurons) train, all neurons concatenated (neuron 0's first)."""
+        one = np.asarray(spike_train)
+        if one.ndim == 1:
+            return np.diff(np.flatnonzero(one))
         s = _train(spike_train)
         return np.concatenate([np.diff(np.flatnonzero(s[:, i])) for i in range(s.shape[1])]
                               or [np.zeros(0, np.int64)])
@@ -95,7 +99,8 @@ class Statistics:
         a, b = _train(actual_spike_train), _train(perturbed_spike_train)
         if a.shape != b.shape:
             raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
-        return (a != b).sum(axis=1)
+        # A list of ints, one per step, as the reference returns.
+        return [int(v) for v in (a != b).sum(axis=1)]
 
     @staticmethod
     def fanofactor(spike_train, neuron, window_size):

@@ -46,3 +46,32 @@ def test_every_plot_writes_a_png(run, tmp_path):
         assert os.path.getsize(path) > 1000, name
         with open(path, "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n", name
+
+
+def test_savefig_true_writes_the_reference_file_names(tmp_path, monkeypatch):
+    """The names the reference's plt.savefig calls give (matplotlib adds
+    .png to a name without one), in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(3)
+    weights = rng.random((20, 20)) * (rng.random((20, 20)) < 0.3)
+    train = (rng.random((300, 20)) < 0.2).astype(float)
+    counts = rng.integers(80, 120, size=300)
+    corr = np.corrcoef(train.T)
+    expected = {
+        "hist_incoming_conn.png": lambda: Plotter.hist_incoming_conn(weights, savefig=True),
+        "hist_outgoing_conn.png": lambda: Plotter.hist_outgoing_conn(weights, savefig=True),
+        "connection_dynamics.png": lambda: Plotter.network_connection_dynamics(
+            counts, savefig=True),
+        "hist_firing_rate_network.png": lambda: Plotter.hist_firing_rate_network(
+            train, savefig=True),
+        "ScatterSpikeTrain.png": lambda: Plotter.scatter_plot(train, savefig=True),
+        "RasterSpikeTrain.png": lambda: Plotter.raster_plot(train, savefig=True),
+        "Correlation between neurons.png": lambda: Plotter.correlation(corr, savefig=True),
+        "weight_distribution.png": lambda: Plotter.weight_distribution(weights, savefig=True),
+        "LinearLognormalFit.png": lambda: Plotter.linear_lognormal_fit(weights, savefig=True),
+        "HammingDistance.png": lambda: Plotter.hamming_distance([1, 0, 2, 3], savefig=True),
+    }
+    for name, draw in expected.items():
+        draw()
+        assert (tmp_path / name).is_file(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)

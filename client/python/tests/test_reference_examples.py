@@ -108,3 +108,16 @@ def test_pickled_state_dict_round_trip(client, tmp_path):
     for key in ("Wee", "Wei", "Wie", "Te", "Ti"):
         np.testing.assert_array_equal(again[key], loaded[key])  # training: unchanged
     check_state_dict(again, 200, 40)
+
+
+def test_inputs_longer_than_time_steps_use_their_first_columns(client):
+    """Two examples of the reference README pass a 10 x 20 input with
+    time_steps=1: the reference steps through the first column(s)."""
+    inputs = np.random.default_rng(1).random((10, 20))
+    _, E_long, *_ = Simulator.simulate_sorn(inputs=inputs, time_steps=3, noise=False,
+                                            seed=2)
+    _, E_first, *_ = Simulator.simulate_sorn(inputs=inputs[:, :3], time_steps=3,
+                                             noise=False, seed=2)
+    np.testing.assert_array_equal(E_long, E_first)
+    with pytest.raises(ValueError):  # fewer columns than steps: no input to use.
+        Simulator.simulate_sorn(inputs=inputs, time_steps=21)

@@ -57,3 +57,15 @@ def test_agrees_with_the_server(client):
     assert Statistics.spike_source_entropy(E, 200) == pytest.approx(
         server.spike_source_entropy, rel=1e-12)
     session.delete()
+
+
+def test_reference_return_types_and_a_one_neuron_isi():
+    # The reference's ISI plot passes one neuron's 1-D train.
+    np.testing.assert_array_equal(Statistics.spike_time_intervals(TRAIN[:, 0]), [2, 2, 1])
+    assert Statistics.spike_time_intervals(np.zeros(5)).size == 0
+    # hamming_distance is a list of ints, one per step, as the reference's.
+    other = TRAIN.copy()
+    other[0, 0] = 0
+    distance = Statistics.hamming_distance(TRAIN, other)
+    assert type(distance) is list and distance == [1, 0, 0, 0, 0, 0]
+    assert all(type(d) is int for d in distance)
