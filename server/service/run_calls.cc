@@ -54,6 +54,39 @@ absl::Status SornService::Run(grpc::ServerContext* context,
   ASSIGN_OR_RETURN(
       const RunPlan plan,
       RunPlan::FromProto(request, default_phase, options_.max_steps_per_call));
+  if (request.fork_to().empty()) {
+    RETURN_IF_ERROR(
+        RunSession(context, caller, session, request, plan, writer, call));
+  } else {
+    // The source does not change; the fork is the call's, and goes with an
+    // error, so that an error means no change.
+    call.session = request.fork_to();
+    ASSIGN_OR_RETURN(session, store_->Fork(caller, *session, request.fork_to(),
+                                           std::nullopt, /*ephemeral=*/true));
+    absl::Status status =
+        RunSession(context, caller, session, request, plan, writer, call);
+    if (!status.ok()) {
+      session.reset();
+      store_->Delete(caller, request.fork_to()).IgnoreError();
+      return status;
+    }
+  }
+  // Released once the call succeeded, for the same reason.
+  for (const std::string& name : request.release()) {
+    absl::StatusOr<std::shared_ptr<Session>> released =
+        store_->Get(caller, name);
+    if (released.ok() && (*released)->ephemeral()) {
+      store_->Delete(caller, name).IgnoreError();
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SornService::RunSession(
+    grpc::ServerContext* context, const Caller& caller,
+    std::shared_ptr<Session> session, const pb::RunRequest& request,
+    const RunPlan& plan, grpc::ServerWriter<pb::RunResponse>* writer,
+    CallRecord& call) {
   // The driver first: a driven session refuses at once, and the shape read
   // next cannot change before the call's own steps.
   ASSIGN_OR_RETURN(SessionRun run,

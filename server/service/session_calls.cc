@@ -132,31 +132,13 @@ grpc::Status SornService::ForkSession(grpc::ServerContext* context,
       [&](const Caller& caller, CallRecord& call) -> absl::Status {
         ASSIGN_OR_RETURN(std::shared_ptr<Session> source,
                          Lookup(caller, request->source(), call));
-        // The name, memory and quota are claimed before the network is
-        // copied, so a fork that would not fit copies nothing.
-        const auto [params, capacity] = source->WithState(
-            [](const Network& net, const ActivityLog& log, const ReadoutSet&) {
-              return std::pair{net.params(), log.capacity()};
-            });
-        ASSIGN_OR_RETURN(SessionStore::NewSession pending,
-                         store_->Begin(caller, request->name(), params,
-                                       capacity, /*replace=*/false));
-        auto [copy, readouts] =
-            source->WithState([](const Network& net, const ActivityLog&,
-                                 const ReadoutSet& readouts) {
-              return std::pair{net, readouts};
-            });
-        uint64_t seed = source->seed();
-        if (request->has_reseed()) {
-          NetworkState state = copy.ExportState();
-          state.random = Random(request->reseed()).state();
-          ASSIGN_OR_RETURN(copy, Network::FromState(state));
-          seed = request->reseed();
-        }
         ASSIGN_OR_RETURN(
             std::shared_ptr<Session> fork,
-            store_->Commit(std::move(pending), std::move(copy),
-                           std::move(readouts), seed, request->ephemeral()));
+            store_->Fork(caller, *source, request->name(),
+                         request->has_reseed()
+                             ? std::optional<uint64_t>(request->reseed())
+                             : std::nullopt,
+                         request->ephemeral()));
         DescribeSession(*fork, info);
         return absl::OkStatus();
       });

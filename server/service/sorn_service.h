@@ -19,6 +19,7 @@
 #include "server/server_options.h"
 #include "server/service/call_log.h"
 #include "server/service/run_messages.h"
+#include "server/service/run_streams.h"
 #include "server/service/status_convert.h"
 #include "server/service/stream_slots.h"
 #include "server/sessions/session_run.h"
@@ -120,6 +121,13 @@ class SornService final : public ::sorn::v1::Sorn::Service {
                    const ::sorn::v1::RunRequest& request, Phase default_phase,
                    grpc::ServerWriter<::sorn::v1::RunResponse>* writer,
                    CallRecord& call);
+  // Runs `session` for a Simulate or Train request (checked in `plan`).
+  absl::Status RunSession(grpc::ServerContext* context, const Caller& caller,
+                          std::shared_ptr<Session> session,
+                          const sorn::v1::RunRequest& request,
+                          const RunPlan& plan,
+                          grpc::ServerWriter<sorn::v1::RunResponse>* writer,
+                          CallRecord& call);
   absl::Status RunStepStream(
       grpc::ServerContext* context, const Caller& caller,
       grpc::ServerReaderWriter<::sorn::v1::StepResponse,

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/memory_estimate.h"
+#include "core/random.h"
 #include "core/status_macros.h"
 #include "server/sessions/session_name.h"
 
@@ -184,6 +185,30 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
           : (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
   ASSIGN_OR_RETURN(Network network, Network::Create(params, used_seed));
   return Commit(std::move(pending), std::move(network), ReadoutSet(), used_seed,
+                ephemeral);
+}
+
+absl::StatusOr<std::shared_ptr<Session>> SessionStore::Fork(
+    const Caller& caller, const Session& source, const std::string& name,
+    std::optional<uint64_t> reseed, bool ephemeral) {
+  const auto [params, capacity] = source.WithState(
+      [](const Network& net, const ActivityLog& log, const ReadoutSet&) {
+        return std::pair{net.params(), log.capacity()};
+      });
+  ASSIGN_OR_RETURN(NewSession pending,
+                   Begin(caller, name, params, capacity, /*replace=*/false));
+  auto [copy, readouts] = source.WithState(
+      [](const Network& net, const ActivityLog&, const ReadoutSet& readouts) {
+        return std::pair{net, readouts};
+      });
+  uint64_t seed = source.seed();
+  if (reseed.has_value()) {
+    NetworkState state = copy.ExportState();
+    state.random = Random(*reseed).state();
+    ASSIGN_OR_RETURN(copy, Network::FromState(state));
+    seed = *reseed;
+  }
+  return Commit(std::move(pending), std::move(copy), std::move(readouts), seed,
                 ephemeral);
 }
 

@@ -108,6 +108,15 @@ class SessionStore {
       const Caller& caller, const std::string& name, const Params& params,
       std::optional<uint64_t> seed, std::optional<int64_t> record_steps,
       bool ephemeral = false);
+  // A copy of `source` named `name` (Begin and Commit): the same network,
+  // generator and readouts, or with the generator reseeded from `reseed`.
+  // The name, memory and quota are claimed before the network is copied, so
+  // a fork that would not fit copies nothing.
+  absl::StatusOr<std::shared_ptr<Session>> Fork(const Caller& caller,
+                                                const Session& source,
+                                                const std::string& name,
+                                                std::optional<uint64_t> reseed,
+                                                bool ephemeral);
   // The caller's tenant's session: NOT_FOUND (also for another tenant's),
   // or INVALID_ARGUMENT for a malformed name.
   absl::StatusOr<std::shared_ptr<Session>> Get(const Caller& caller,

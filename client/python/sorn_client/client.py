@@ -1,10 +1,13 @@
 """Sessions on a sorn-server: create, run, step, freeze, statistics, state."""
 
+import atexit
 import os
 import queue
 import uuid
+import weakref
 
 import grpc
+import grpc.experimental
 import numpy as np
 
 from sorn_client import conversions, readout_outputs
@@ -31,6 +34,15 @@ def default_client():
     return _default if _default is not None else connect()
 
 
+def _flush_at_exit(client_ref):
+    client = client_ref()
+    if client is not None:
+        try:
+            client.flush_released()
+        except Exception:  # the channel may be closed already.
+            pass
+
+
 class Client:
     """A channel to one sorn-server. Errors are grpc.RpcError with the
     server's code and message."""
@@ -46,7 +58,11 @@ class Client:
         tls_ca = tls_ca or os.environ.get("SORN_TLS_CA")
         tls_cert = tls_cert or os.environ.get("SORN_TLS_CERT")
         tls_key = tls_key or os.environ.get("SORN_TLS_KEY")
-        options = [("grpc.max_receive_message_length", 256 << 20)]
+        options = [("grpc.max_receive_message_length", 256 << 20),
+                   # Server-streaming calls (Simulate, Train, ExportState) read
+                   # on the calling thread: without it, gRPC starts a thread
+                   # per call, 2 ms of a 1-step Simulate.
+                   (grpc.experimental.ChannelOptions.SingleThreadedUnaryStream, 1)]
         if tls_ca or tls_cert:
             if bool(tls_cert) != bool(tls_key):
                 raise ValueError("tls_cert and tls_key go together")
@@ -68,6 +84,30 @@ class Client:
         self.last_replica = None
         self.stub = pb_grpc.SornStub(grpc.intercept_channel(
             self._channel, ReplicaRecorder(self._set_replica)))
+        # Ephemeral sessions of collected state_dicts, deleted by the next
+        # call that can carry them (RunRequest.release) or by flush_released.
+        self._released = []
+        atexit.register(_flush_at_exit, weakref.ref(self))
+
+    def release(self, name):
+        """Queues ephemeral session `name` for deletion (thread-safe: any
+        thread's garbage collection may call it)."""
+        self._released.append(name)
+
+    def take_released(self):
+        """The queued names, now no longer queued."""
+        taken, self._released = self._released, []
+        return taken
+
+    def flush_released(self):
+        """Deletes the queued sessions now (errors are ignored: the server
+        deletes ephemeral sessions itself once idle)."""
+        for name in self.take_released():
+            try:
+                self.stub.DeleteSession(pb.DeleteSessionRequest(name=name),
+                                        metadata=self.metadata(name), timeout=5)
+            except grpc.RpcError:
+                pass
 
     def _set_replica(self, replica):
         self.last_replica = replica
@@ -81,6 +121,7 @@ class Client:
         return md
 
     def close(self):
+        self.flush_released()
         self._channel.close()
 
     def create_session(self, name=None, seed=None, record_buffer_steps=None,
@@ -143,12 +184,16 @@ class Client:
 class Session:
     """A named session on the server (its state lives there)."""
 
-    def __init__(self, client, name):
+    def __init__(self, client, name, route=None):
+        """`route`: the x-sorn-session its calls carry (default its name);
+        forks made by runs share their source's, so that a router that picks
+        replicas by it sends a whole lineage to the replica that holds it."""
         self.client = client
         self.name = name
+        self.route = route or name
 
     def _md(self):
-        return self.client.metadata(self.name)
+        return self.client.metadata(self.route)
 
     def info(self):
         return self.client.stub.GetSession(pb.GetSessionRequest(name=self.name),
@@ -175,7 +220,8 @@ class Session:
                              unfreeze=list(unfreeze)), metadata=self._md()).frozen
 
     def run(self, timesteps=None, inputs=None, generated=None, phase=None, noise=True,
-            freeze=(), train=False, record=None, readouts=()):
+            freeze=(), train=False, record=None, readouts=(), fork_to=None, release=(),
+            shape=None):
         """Runs Simulate (or Train) and returns a dict of arrays: x (T, ne),
         y (T, ni), r (T, ne), ee_conn (T,), ei_conn (T,) (those recorded),
         "weights": [{"step", "wee" (ne, ne), "wei" (ni, ne)}] (dense, when
@@ -183,10 +229,14 @@ class Session:
         None}} for the readouts named in `readouts`.
 
         inputs: an (nu, T) array (the reference's layout); generated: a
-        dict such as {"kind": "UNIFORM", "seed": 1}; neither: zero input."""
-        info = self.info()
+        dict such as {"kind": "UNIFORM", "seed": 1}; neither: zero input.
+        fork_to: run a new ephemeral fork of this name instead (this session
+        does not change); release: ephemeral sessions to delete if the call
+        succeeds; shape: (ne, ni) when known (saves a GetSession)."""
+        ne, ni = shape if shape is not None else (lambda i: (i.ne, i.ni))(self.info())
         request = pb.RunRequest(session=self.name, noise=bool(noise), freeze=list(freeze),
-                                readouts=list(readouts))
+                                readouts=list(readouts), fork_to=fork_to or "",
+                                release=list(release))
         if record is not None:
             request.record.CopyFrom(record)
         if inputs is not None:
@@ -210,18 +260,18 @@ class Session:
         outputs = readout_outputs.Gatherer(readouts)
         for message in call(request, metadata=self._md()):
             outputs.add(message.readouts, message.steps)
-            x.append(conversions.unpack_bits(message.x, message.steps if message.x else 0, info.ne))
-            y.append(conversions.unpack_bits(message.y, message.steps if message.y else 0, info.ni))
-            r.append(conversions.unpack_bits(message.r, message.steps if message.r else 0, info.ne))
+            x.append(conversions.unpack_bits(message.x, message.steps if message.x else 0, ne))
+            y.append(conversions.unpack_bits(message.y, message.steps if message.y else 0, ni))
+            r.append(conversions.unpack_bits(message.r, message.steps if message.r else 0, ne))
             ee.extend(message.ee_conn)
             ei.extend(message.ei_conn)
             weights.extend({"step": w.step, "wee": conversions.sparse_to_dense(w.wee),
                             "wei": conversions.sparse_to_dense(w.wei)}
                            for w in message.weights)
         return {
-            "x": np.concatenate(x) if x else np.zeros((0, info.ne), np.uint8),
-            "y": np.concatenate(y) if y else np.zeros((0, info.ni), np.uint8),
-            "r": np.concatenate(r) if r else np.zeros((0, info.ne), np.uint8),
+            "x": np.concatenate(x) if x else np.zeros((0, ne), np.uint8),
+            "y": np.concatenate(y) if y else np.zeros((0, ni), np.uint8),
+            "r": np.concatenate(r) if r else np.zeros((0, ne), np.uint8),
             "ee_conn": np.asarray(ee, dtype=np.int64),
             "ei_conn": np.asarray(ei, dtype=np.int64),
             "weights": weights,

@@ -12,16 +12,19 @@ continues from it.
 
 The state stays on the server: the returned state_dict is a StateDict
 (state_handle.py), a dict of the reference's arrays fetched on first touch,
-bound to an ephemeral session. Continuing from it forks that session on the
-server (nothing travels, and the session's hyperparameters carry over; a
-parameter the call names overrides them by re-importing); a plain dict, or a
-StateDict whose arrays were changed, is imported. `session="name"` runs in a
+bound to an ephemeral session. Continuing from it is one Simulate (or Train)
+call that forks that session on the server and runs the fork (nothing
+travels, and the session's hyperparameters carry over; a parameter the call
+names overrides them by re-importing); a plain dict, or a StateDict whose
+arrays were changed, is imported. `session="name"` runs in a
 named session instead, which is kept, and returns a plain dict.
 """
 
+import uuid
+
 import numpy as np
 
-from sorn_client.client import default_client
+from sorn_client.client import Session, default_client
 from sorn_client.state_handle import StateDict
 
 _CALLBACKS = {"ExcitatoryActivation", "InhibitoryActivation", "RecurrentActivation",
@@ -46,24 +49,30 @@ def _inputs_and_steps(inputs, steps, params):
     return values[:, :steps], steps
 
 
+def _continues_in_place(client, matrices, name, seed, params):
+    """Whether the call can run a fork of the StateDict's session: its own
+    client, unchanged arrays, no new seed, no named session, and only
+    parameters the session already has."""
+    if not (isinstance(matrices, StateDict) and name is None and seed is None
+            and matrices.session.client is client and matrices.matches_session()):
+        return False
+    held = matrices.params
+    return all(held.get(k) == v for k, v in params.items())
+
+
 def _session_for(client, matrices, name, seed, params):
-    """The session the call runs, and its hyperparameters when known: made,
-    forked from a StateDict's session, or imported from a dict's values."""
+    """The session the call runs when it is not a fork: made, or imported
+    from a dict's values (a StateDict's session's parameters, overridden by
+    the call's)."""
     ephemeral = name is None
     if matrices is None:
-        return client.create_session(name, seed=seed, ephemeral=ephemeral,
-                                     **params), None
-    if (isinstance(matrices, StateDict) and matrices.session.client is client
-            and matrices.matches_session()):
-        held = matrices.params
-        # Parameters the call names that the session already has change nothing.
-        if seed is None and all(held.get(k) == v for k, v in params.items()):
-            return matrices.session.fork(name, ephemeral=ephemeral), held
-        params = {**held, **params}
+        return client.create_session(name, seed=seed, ephemeral=ephemeral, **params)
+    if isinstance(matrices, StateDict) and matrices.session.client is client:
+        params = {**matrices.params, **params}
     params["ne"] = np.asarray(matrices["Wee"]).shape[0]
     return client.import_state_dict(matrices, name=name, seed=seed,
                                     replace=name is not None, ephemeral=ephemeral,
-                                    **params), None
+                                    **params)
 
 
 def _run(default_phase, train, inputs=None, phase=None, matrices=None, noise=True,
@@ -77,15 +86,31 @@ def _run(default_phase, train, inputs=None, phase=None, matrices=None, noise=Tru
     client = client or default_client()
     values, steps = _inputs_and_steps(
         inputs, timesteps if timesteps is not None else time_steps, params)
-    sess, held = _session_for(client, matrices, session, seed, params)
-    try:
-        out = sess.run(timesteps=steps, inputs=values, phase=phase or default_phase,
-                       noise=noise, freeze=freeze or (), train=train)
-    except BaseException:
-        if session is None:
-            sess.delete()
-        raise
-    state_dict = StateDict(sess, held) if session is None else sess.state_dict()
+    run = dict(timesteps=steps, inputs=values, phase=phase or default_phase,
+               noise=noise, freeze=freeze or (), train=train)
+    if _continues_in_place(client, matrices, session, seed, params):
+        # One call: the server forks the state_dict's session and runs the
+        # fork, and deletes the sessions of collected state_dicts.
+        source = matrices.session
+        fork = Session(client, f"py-{uuid.uuid4().hex[:12]}", route=source.route)
+        released = client.take_released()
+        try:
+            out = source.run(**run, fork_to=fork.name, release=released,
+                             shape=matrices.shape)
+        except BaseException:
+            for name in released:  # not released: the call changed nothing.
+                client.release(name)
+            raise
+        state_dict = StateDict(fork, matrices.params, matrices.shape)
+    else:
+        sess = _session_for(client, matrices, session, seed, params)
+        try:
+            out = sess.run(**run)
+        except BaseException:
+            if session is None:
+                sess.delete()
+            raise
+        state_dict = StateDict(sess) if session is None else sess.state_dict()
     return (state_dict, out["x"].astype(np.float64), out["y"].astype(np.float64),
             out["r"].astype(np.float64), out["ee_conn"])
 

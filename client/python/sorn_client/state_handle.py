@@ -10,9 +10,11 @@ The session bound to a StateDict never changes: a call that continues from
 the dict forks it on the server (no state travels) and runs the fork, which
 the call's new StateDict is bound to. So a second continuation from the same
 dict (a branching experiment) starts from the same state, and the dict's
-arrays can be fetched at any time. When the dict is garbage collected (or the
-interpreter exits) its session is deleted; the sessions are ephemeral, so the
-server deletes them itself should the client vanish (--ephemeral_session_ttl).
+arrays can be fetched at any time. The sessions are ephemeral, so the server
+deletes them itself should the client vanish (--ephemeral_session_ttl).
+
+A collected dict's session is deleted by the client's next run (which
+carries the names), its close(), or at exit.
 
 A dict whose arrays the user changed (or replaced, or whose keys changed) no
 longer matches its session: a call continuing from it imports its values, as
@@ -24,18 +26,17 @@ import hashlib
 import weakref
 
 from sorn_client import conversions
-from sorn_client_pb import sorn_pb2 as pb
 
 _KEYS = ("Wee", "Wei", "Wie", "Te", "Ti", "X", "Y")
 _UNFETCHED = object()
 
 
-def _delete_session(client, name):
-    try:
-        client.stub.DeleteSession(pb.DeleteSessionRequest(name=name),
-                                  metadata=client.metadata(name), timeout=5)
-    except Exception:  # the server or channel may be gone: it reaps the rest.
-        pass
+def _release(client_ref, name):
+    # Deleted by the client's next run (RunRequest.release), its close(), or
+    # at exit; the server reaps what is left.
+    client = client_ref()
+    if client is not None:
+        client.release(name)
 
 
 def _fingerprint(array):
@@ -45,12 +46,14 @@ def _fingerprint(array):
 class StateDict(dict):
     """A reference state_dict bound to a server session (see the module)."""
 
-    def __init__(self, session, params=None):
+    def __init__(self, session, params=None, shape=None):
         super().__init__((key, _UNFETCHED) for key in _KEYS)
         self._session = session
-        self._params = params  # the session's Params as keywords; None: not read.
+        # The session's Params as keywords and its (ne, ni); None: not read.
+        self._params = params
+        self._shape = shape
         self._fetched = None  # key -> (array, fingerprint) once fetched.
-        weakref.finalize(self, _delete_session, session.client, session.name)
+        weakref.finalize(self, _release, weakref.ref(session.client), session.name)
 
     # --- what binds it to the server
 
@@ -64,8 +67,20 @@ class StateDict(dict):
         """The session's hyperparameters (keywords of params_to_proto), read
         from the server once."""
         if self._params is None:
-            self._params = conversions.params_from_proto(self._session.info().params)
+            self._read_info()
         return self._params
+
+    @property
+    def shape(self):
+        """(ne, ni) of the session's network, read from the server once."""
+        if self._shape is None:
+            self._read_info()
+        return self._shape
+
+    def _read_info(self):
+        info = self._session.info()
+        self._params = conversions.params_from_proto(info.params)
+        self._shape = (info.ne, info.ni)
 
     def matches_session(self):
         """Whether the dict still holds exactly its session's state."""

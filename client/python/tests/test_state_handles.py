@@ -50,15 +50,19 @@ def test_a_per_step_loop_continues_on_the_server_bit_for_bit(server):
         state, e, *_ = Simulator.simulate_sorn(inputs=inputs(t), matrices=state,
                                                time_steps=1)
         E.append(e[0])
-    # No state travelled: each step forked the last step's session.
+    # No state travelled: each step was one Simulate that forked the last
+    # step's session on the server.
     assert calls(server, "ImportState") == 0 and calls(server, "ExportState") == 0
-    assert calls(server, "ForkSession") == 19
+    assert calls(server, "ForkSession") == 0 and calls(server, "DeleteSession") == 0
+    assert calls(server, "Simulate") == 20
     # One 20-step call from the same seed gives the same spikes (the fork
     # continues the generator, noise included).
     full = np.concatenate([inputs(t) for t in range(20)], axis=1)
     _, whole, *_ = Simulator.simulate_sorn(inputs=full, ne=NE, seed=5, time_steps=20)
     np.testing.assert_array_equal(np.array(E), whole[1:])
-    # Only the dicts still held keep sessions: the loop's old ones are gone.
+    # The loop's collected state_dicts went with the next step's call: only
+    # the last two (the one held, and the one the last call released no
+    # more) and the 20-step run's are left.
     gc.collect()
     assert len(names(server)) <= 3
 
@@ -87,7 +91,6 @@ def test_a_changed_array_is_continued_from_as_changed(server):
     _, from_plain, *_ = Trainer.train_sorn(inputs=np.zeros((4, 5)), matrices=changed,
                                           noise=False, time_steps=5)
     assert calls(server, "ImportState") == 2  # both imported the values.
-    assert calls(server, "ForkSession") == 0
     np.testing.assert_array_equal(from_handle, from_plain)
     assert from_handle.sum() == 0
 
@@ -140,12 +143,24 @@ def test_hyperparameters_travel_with_the_state_unless_a_call_names_them(server):
 
 def test_a_collected_state_dict_deletes_its_session(server):
     state, *_ = Simulator.simulate_sorn(inputs=inputs(0), ne=NE, seed=8, time_steps=1)
+    other, *_ = Simulator.simulate_sorn(inputs=inputs(0), ne=NE, seed=9, time_steps=1)
     name = state.session.name
-    assert name in names(server)
     assert state.session.info().ephemeral
     del state
     gc.collect()
+    # Deleted by the next call that continues a state_dict, in that call.
+    assert name in names(server)
+    other, *_ = Simulator.simulate_sorn(inputs=inputs(1), matrices=other, time_steps=1)
     assert name not in names(server)
+    assert calls(server, "DeleteSession") == 0
+    # Or by close(), with nothing to carry them.
+    last = other.session.name
+    del other
+    gc.collect()
+    sorn_client.default_client().close()
+    probe = sorn_client.connect(server.address)
+    assert last not in {s.name for s in probe.list_sessions()}
+    probe.close()
 
 
 def test_a_named_session_is_kept_and_returns_a_plain_dict(server):

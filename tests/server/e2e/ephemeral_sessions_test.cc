@@ -86,5 +86,61 @@ TEST(EphemeralSessionsTest, ANegativeTtlStopsTheServer) {
   EXPECT_FALSE(server.ok());
 }
 
+TEST(EphemeralSessionsTest, ARunOfAForkLeavesItsSourceAsItWas) {
+  TestServer server;
+  ASSERT_TRUE(server.ok());
+  auto stub = server.NewStub();
+  ASSERT_TRUE(CreateTestSession(stub.get(), "source", 7).ok());
+  ASSERT_TRUE(CreateTestSession(stub.get(), "twin", 7).ok());
+  v1::RunRequest forked = UniformRun("source", 50, 3);
+  forked.set_fork_to("fork");
+  const std::string fork_x = SimulateX(stub.get(), forked);
+  // The fork ran the source's state: the same spikes as the twin running.
+  EXPECT_EQ(fork_x, SimulateX(stub.get(), UniformRun("twin", 50, 3)));
+  EXPECT_EQ(StepOf(stub.get(), "source"), 0);
+  const v1::SessionInfo fork = GetSessionInfo(stub.get(), "fork");
+  EXPECT_EQ(fork.step(), 50);
+  EXPECT_TRUE(fork.ephemeral());
+  // A failed forked run leaves no fork behind and the source unchanged.
+  v1::RunRequest bad = UniformRun("source", 10, 3);
+  bad.set_fork_to("failed");
+  bad.mutable_values()->set_units(1);  // inputs of the wrong shape.
+  grpc::Status status;
+  RunCall(stub.get(), bad, false, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_FALSE(Listed(stub.get(), "failed"));
+  EXPECT_EQ(StepOf(stub.get(), "source"), 0);
+  // A fork onto a taken name is refused before anything runs.
+  v1::RunRequest taken = UniformRun("source", 10, 3);
+  taken.set_fork_to("twin");
+  RunCall(stub.get(), taken, false, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(StepOf(stub.get(), "twin"), 50);
+}
+
+TEST(EphemeralSessionsTest, ARunReleasesEphemeralSessionsOnlyWhenItSucceeds) {
+  TestServer server;
+  ASSERT_TRUE(server.ok());
+  auto stub = server.NewStub();
+  auto ephemeral = [](v1::CreateSessionRequest& r) { r.set_ephemeral(true); };
+  ASSERT_TRUE(CreateTestSession(stub.get(), "runner").ok());
+  ASSERT_TRUE(CreateTestSession(stub.get(), "done", 2, ephemeral).ok());
+  ASSERT_TRUE(CreateTestSession(stub.get(), "named", 3).ok());
+  v1::RunRequest failing = UniformRun("runner", 0, 1);  // timesteps 0.
+  failing.add_release("done");
+  grpc::Status status;
+  RunCall(stub.get(), failing, false, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(Listed(stub.get(), "done"));  // an error changes nothing.
+  v1::RunRequest run = UniformRun("runner", 5, 1);
+  run.add_release("done");
+  run.add_release("named");    // not ephemeral: kept.
+  run.add_release("missing");  // no such session: ignored.
+  RunCall(stub.get(), run, false, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(Listed(stub.get(), "done"));
+  EXPECT_TRUE(Listed(stub.get(), "named"));
+}
+
 }  // namespace
 }  // namespace sorn
