@@ -142,6 +142,15 @@ absl::Status CheckServerOptions(const ServerOptions& options) {
        }) {
     if (!s.ok()) return s;
   }
+  // In nanoseconds of the steady clock, seconds past about 292 years
+  // overflow; ten years is "never" enough.
+  constexpr int64_t kMaxTtl = int64_t{10} * 365 * 24 * 3600;
+  if (options.ephemeral_session_ttl_seconds > kMaxTtl) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--ephemeral_session_ttl must be <= ", kMaxTtl,
+                     " s (ten years; 0 never deletes), got ",
+                     options.ephemeral_session_ttl_seconds));
+  }
   // protobuf parses at most 2 GiB.
   if (options.max_state_bytes > (int64_t{1} << 31)) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -54,6 +54,12 @@ absl::Status SornService::Run(grpc::ServerContext* context,
   ASSIGN_OR_RETURN(
       const RunPlan plan,
       RunPlan::FromProto(request, default_phase, options_.max_steps_per_call));
+  if (request.release_size() > options_.max_sessions) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("release names ", request.release_size(),
+                     " sessions, more than this server holds (",
+                     options_.max_sessions, ", --max_sessions)"));
+  }
   if (request.fork_to().empty()) {
     RETURN_IF_ERROR(
         RunSession(context, caller, session, request, plan, writer, call));

@@ -3,6 +3,7 @@
 import atexit
 import os
 import queue
+import threading
 import uuid
 import weakref
 
@@ -36,11 +37,14 @@ def default_client():
 
 def _flush_at_exit(client_ref):
     client = client_ref()
-    if client is not None:
-        try:
-            client.flush_released()
-        except Exception:  # the channel may be closed already.
-            pass
+    if client is None:
+        return
+    for state_dict in list(client._live.values()):  # finalizers may not have run.
+        state_dict.release()
+    try:
+        client.flush_released()
+    except Exception:  # the channel may be closed already.
+        pass
 
 
 class Client:
@@ -84,29 +88,49 @@ class Client:
         self.last_replica = None
         self.stub = pb_grpc.SornStub(grpc.intercept_channel(
             self._channel, ReplicaRecorder(self._set_replica)))
-        # Ephemeral sessions of collected state_dicts, deleted by the next
-        # call that can carry them (RunRequest.release) or by flush_released.
+        # Ephemeral sessions of collected state_dicts as (name, route),
+        # deleted by the next call on that route that can carry them
+        # (RunRequest.release) or by flush_released; and the live ones, let go
+        # at exit before the flush.
         self._released = []
+        self._released_lock = threading.Lock()
+        self._live = weakref.WeakValueDictionary()  # id -> StateDict (unhashable)
         atexit.register(_flush_at_exit, weakref.ref(self))
 
-    def release(self, name):
-        """Queues ephemeral session `name` for deletion (thread-safe: any
-        thread's garbage collection may call it)."""
-        self._released.append(name)
+    def track(self, state_dict):
+        """Remembers a live StateDict, so that exit deletes its session too."""
+        self._live[id(state_dict)] = state_dict
 
-    def take_released(self):
-        """The queued names, now no longer queued."""
-        taken, self._released = self._released, []
+    def release(self, name, route=None):
+        """Queues ephemeral session `name` (reached through `route`) for
+        deletion; thread-safe: any thread's garbage collection may call it."""
+        with self._released_lock:
+            self._released.append((name, route or name))
+
+    def take_released(self, route=None):
+        """The queued names (of `route` only, when given), now no longer queued."""
+        with self._released_lock:
+            taken = [n for n, r in self._released if route is None or r == route]
+            self._released = [(n, r) for n, r in self._released
+                              if route is not None and r != route]
         return taken
+
+    def flush_if_many(self, limit=64):
+        """flush_released when more than `limit` are queued: names no call
+        can carry (other routes; imports) must not pile up."""
+        if len(self._released) > limit:
+            self.flush_released()
 
     def flush_released(self):
         """Deletes the queued sessions now (errors are ignored: the server
         deletes ephemeral sessions itself once idle)."""
-        for name in self.take_released():
+        with self._released_lock:
+            queued, self._released = self._released, []
+        for name, route in queued:
             try:
                 self.stub.DeleteSession(pb.DeleteSessionRequest(name=name),
-                                        metadata=self.metadata(name), timeout=5)
-            except grpc.RpcError:
+                                        metadata=self.metadata(route), timeout=5)
+            except (grpc.RpcError, ValueError):  # ValueError: channel closed.
                 pass
 
     def _set_replica(self, replica):
@@ -121,6 +145,8 @@ class Client:
         return md
 
     def close(self):
+        for state_dict in list(self._live.values()):
+            state_dict.release()
         self.flush_released()
         self._channel.close()
 
@@ -212,7 +238,7 @@ class Session:
         if reseed is not None:
             request.reseed = reseed
         self.client.stub.ForkSession(request, metadata=self._md())
-        return Session(self.client, name)
+        return Session(self.client, name, route=self.route)
 
     def freeze(self, freeze=(), unfreeze=()):
         return self.client.stub.Freeze(

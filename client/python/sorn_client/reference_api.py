@@ -22,8 +22,10 @@ named session instead, which is kept, and returns a plain dict.
 
 import uuid
 
+import grpc
 import numpy as np
 
+from sorn_client import state_handle
 from sorn_client.client import Session, default_client
 from sorn_client.state_handle import StateDict
 
@@ -56,8 +58,22 @@ def _continues_in_place(client, matrices, name, seed, params):
     if not (isinstance(matrices, StateDict) and name is None and seed is None
             and matrices.session.client is client and matrices.matches_session()):
         return False
-    held = matrices.params
-    return all(held.get(k) == v for k, v in params.items())
+    held = _held_params(matrices)
+    return held is not None and all(held.get(k) == v for k, v in params.items())
+
+
+def _held_params(state):
+    """The StateDict's session's hyperparameters; None when the session is
+    gone but the arrays are here (they are imported); StateLost when both
+    are gone."""
+    try:
+        return state.params
+    except grpc.RpcError as e:
+        if e.code() != grpc.StatusCode.NOT_FOUND:
+            raise
+        if not state.fetched:
+            raise state_handle.lost(state.session, e) from None
+        return None
 
 
 def _session_for(client, matrices, name, seed, params):
@@ -68,11 +84,41 @@ def _session_for(client, matrices, name, seed, params):
     if matrices is None:
         return client.create_session(name, seed=seed, ephemeral=ephemeral, **params)
     if isinstance(matrices, StateDict) and matrices.session.client is client:
-        params = {**matrices.params, **params}
+        params = {**(_held_params(matrices) or {}), **params}
     params["ne"] = np.asarray(matrices["Wee"]).shape[0]
     return client.import_state_dict(matrices, name=name, seed=seed,
                                     replace=name is not None, ephemeral=ephemeral,
                                     **params)
+
+
+def _run_fork(client, state, run):
+    """One call: the server forks the state_dict's session, runs the fork and
+    deletes the sessions of collected state_dicts on the same route."""
+    source = state.session
+    fork = Session(client, f"py-{uuid.uuid4().hex[:12]}", route=source.route)
+    released = client.take_released(route=source.route)
+    try:
+        out = source.run(**run, fork_to=fork.name, release=released, shape=state.shape)
+    except BaseException:
+        for name in released:  # not released: the call changed nothing.
+            client.release(name, source.route)
+        # The server deletes a fork whose call failed; one made by a call that
+        # succeeded but was not read to the end (Ctrl-C) goes this way.
+        client.release(fork.name, fork.route)
+        raise
+    return out, StateDict(fork, state.params, state.shape)
+
+
+def _run_session(client, matrices, session, seed, params, run):
+    """A call on a session made or imported for it (or the named `session`)."""
+    sess = _session_for(client, matrices, session, seed, params)
+    try:
+        out = sess.run(**run)
+    except BaseException:
+        if session is None:
+            client.release(sess.name, sess.route)
+        raise
+    return out, StateDict(sess) if session is None else sess.state_dict()
 
 
 def _run(default_phase, train, inputs=None, phase=None, matrices=None, noise=True,
@@ -88,29 +134,22 @@ def _run(default_phase, train, inputs=None, phase=None, matrices=None, noise=Tru
         inputs, timesteps if timesteps is not None else time_steps, params)
     run = dict(timesteps=steps, inputs=values, phase=phase or default_phase,
                noise=noise, freeze=freeze or (), train=train)
+    result = None
     if _continues_in_place(client, matrices, session, seed, params):
-        # One call: the server forks the state_dict's session and runs the
-        # fork, and deletes the sessions of collected state_dicts.
-        source = matrices.session
-        fork = Session(client, f"py-{uuid.uuid4().hex[:12]}", route=source.route)
-        released = client.take_released()
         try:
-            out = source.run(**run, fork_to=fork.name, release=released,
-                             shape=matrices.shape)
-        except BaseException:
-            for name in released:  # not released: the call changed nothing.
-                client.release(name)
-            raise
-        state_dict = StateDict(fork, matrices.params, matrices.shape)
-    else:
-        sess = _session_for(client, matrices, session, seed, params)
-        try:
-            out = sess.run(**run)
-        except BaseException:
-            if session is None:
-                sess.delete()
-            raise
-        state_dict = StateDict(sess) if session is None else sess.state_dict()
+            result = _run_fork(client, matrices, run)
+        except grpc.RpcError as e:
+            if e.code() != grpc.StatusCode.NOT_FOUND:
+                raise
+            if not matrices.fetched:
+                raise state_handle.lost(matrices.session, e) from None
+            # Its session is gone (the TTL, a restart) but its arrays are
+            # here: continue from them, as the reference would.
+            matrices = dict(matrices)
+    if result is None:
+        result = _run_session(client, matrices, session, seed, params, run)
+    out, state_dict = result
+    client.flush_if_many()
     return (state_dict, out["x"].astype(np.float64), out["y"].astype(np.float64),
             out["r"].astype(np.float64), out["ee_conn"])
 

@@ -23,7 +23,10 @@ the reference would use them.
 
 import copy
 import hashlib
+import threading
 import weakref
+
+import grpc
 
 from sorn_client import conversions
 
@@ -31,12 +34,24 @@ _KEYS = ("Wee", "Wei", "Wie", "Te", "Ti", "X", "Y")
 _UNFETCHED = object()
 
 
-def _release(client_ref, name):
-    # Deleted by the client's next run (RunRequest.release), its close(), or
-    # at exit; the server reaps what is left.
+def _release(client_ref, name, route):
+    # Deleted by the client's next run on the same route (RunRequest.release),
+    # its close(), or at exit; the server reaps what is left.
     client = client_ref()
     if client is not None:
-        client.release(name)
+        client.release(name, route)
+
+
+class StateLost(LookupError):
+    """The session of a state_dict whose arrays were never fetched is gone."""
+
+
+def lost(session, error):
+    return StateLost(
+        f"the state of this state_dict (session {session.name}) is gone from the "
+        f"server: ephemeral sessions unused for --ephemeral_session_ttl are "
+        f"deleted, and a server without --data_dir forgets them when it restarts. "
+        f"Keep a copy that outlives it with dict(state) or pickle. ({error.details()})")
 
 
 def _fingerprint(array):
@@ -53,7 +68,10 @@ class StateDict(dict):
         self._params = params
         self._shape = shape
         self._fetched = None  # key -> (array, fingerprint) once fetched.
-        weakref.finalize(self, _release, weakref.ref(session.client), session.name)
+        self._lock = threading.Lock()  # one fetch, also from several threads.
+        self._finalizer = weakref.finalize(self, _release, weakref.ref(session.client),
+                                           session.name, session.route)
+        session.client.track(self)
 
     # --- what binds it to the server
 
@@ -94,14 +112,30 @@ class StateDict(dict):
                 return False
         return True
 
+    @property
+    def fetched(self):
+        """Whether the arrays are here (then they outlive the session)."""
+        return self._fetched is not None
+
+    def release(self):
+        """Lets the session go now (the client deletes it with its next call);
+        the arrays, if fetched, stay."""
+        self._finalizer()
+
     def _fetch(self):
-        if self._fetched is not None:
-            return
-        arrays = self._session.state_dict()
-        self._fetched = {}
-        for key in _KEYS:
-            dict.__setitem__(self, key, arrays[key])
-            self._fetched[key] = (arrays[key], _fingerprint(arrays[key]))
+        with self._lock:
+            if self._fetched is not None:
+                return
+            try:
+                arrays = self._session.state_dict()
+            except grpc.RpcError as e:
+                if e.code() == grpc.StatusCode.NOT_FOUND:
+                    raise lost(self._session, e) from None
+                raise
+            fetched = {key: (arrays[key], _fingerprint(arrays[key])) for key in _KEYS}
+            for key in _KEYS:
+                dict.__setitem__(self, key, arrays[key])
+            self._fetched = fetched  # last: others see all or nothing.
 
     # --- dict behaviour: every read of a value fetches first
 
@@ -148,12 +182,23 @@ class StateDict(dict):
         self._fetch()
         dict.update(self, *args, **kwargs)
 
+    def __ior__(self, other):
+        self._fetch()
+        dict.update(self, other)
+        return self
+
+    def clear(self):
+        self._fetch()
+        dict.clear(self)
+
     def copy(self):
         self._fetch()
         return dict(dict.items(self))
 
     def __eq__(self, other):
         self._fetch()
+        if isinstance(other, StateDict):
+            other._fetch()
         return dict.__eq__(self, other)
 
     def __ne__(self, other):

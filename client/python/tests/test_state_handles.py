@@ -143,12 +143,13 @@ def test_hyperparameters_travel_with_the_state_unless_a_call_names_them(server):
 
 def test_a_collected_state_dict_deletes_its_session(server):
     state, *_ = Simulator.simulate_sorn(inputs=inputs(0), ne=NE, seed=8, time_steps=1)
-    other, *_ = Simulator.simulate_sorn(inputs=inputs(0), ne=NE, seed=9, time_steps=1)
+    other, *_ = Simulator.simulate_sorn(inputs=inputs(0), matrices=state, time_steps=1)
     name = state.session.name
     assert state.session.info().ephemeral
     del state
     gc.collect()
-    # Deleted by the next call that continues a state_dict, in that call.
+    # Deleted by the next call that continues a state_dict of its lineage
+    # (whose calls reach the same replica), in that call.
     assert name in names(server)
     other, *_ = Simulator.simulate_sorn(inputs=inputs(1), matrices=other, time_steps=1)
     assert name not in names(server)
@@ -169,3 +170,40 @@ def test_a_named_session_is_kept_and_returns_a_plain_dict(server):
     assert type(state) is dict
     assert "mine" in names(server)
     assert not sorn_client.default_client().session("mine").info().ephemeral
+
+
+def test_a_state_whose_session_is_gone_continues_from_its_arrays_or_says_why(server):
+    kept, *_ = Simulator.simulate_sorn(inputs=inputs(0, 4), ne=NE, seed=10, time_steps=4)
+    lost, *_ = Simulator.simulate_sorn(inputs=inputs(0, 4), ne=NE, seed=11, time_steps=4)
+    wee = np.array(kept["Wee"])  # fetched: the arrays are here.
+    client = sorn_client.default_client()
+    for state in (kept, lost):  # as the TTL or a restart would.
+        client.session(state.session.name).delete()
+    after, e, *_ = Simulator.simulate_sorn(inputs=inputs(4, 2), matrices=kept,
+                                           time_steps=2)
+    assert e.shape == (2, NE) and calls(server, "ImportState") == 1
+    assert after.session.info().step == 2  # from the arrays (no step count).
+    np.testing.assert_array_equal(kept["Wee"], wee)
+    with pytest.raises(LookupError, match="ephemeral_session_ttl"):
+        Simulator.simulate_sorn(inputs=inputs(4, 2), matrices=lost, time_steps=2)
+    with pytest.raises(LookupError, match="dict\\(state\\) or pickle"):
+        lost["Wee"]
+
+
+def test_mutations_before_the_first_fetch_are_kept(server):
+    state, *_ = Simulator.simulate_sorn(inputs=inputs(0, 2), ne=NE, seed=12, time_steps=2)
+    te = np.full((NE, 1), 0.5)
+    state |= {"Te": te}
+    assert state["Te"] is te and not state.matches_session()
+    other, *_ = Simulator.simulate_sorn(inputs=inputs(0, 2), ne=NE, seed=13, time_steps=2)
+    other.clear()
+    assert len(other) == 0 and not other.matches_session()
+
+
+def test_collected_sessions_do_not_pile_up_when_no_call_carries_them(server):
+    state, *_ = Simulator.simulate_sorn(inputs=inputs(0), ne=NE, seed=14, time_steps=1)
+    for t in range(1, 150):  # a plain dict each step: every call imports.
+        state, *_ = Simulator.simulate_sorn(inputs=inputs(t), matrices=dict(state),
+                                            time_steps=1)
+    gc.collect()
+    assert len(names(server)) <= 66  # at most the queue's limit and the live one.

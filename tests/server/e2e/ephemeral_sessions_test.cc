@@ -61,9 +61,11 @@ TEST(EphemeralSessionsTest, AnUnusedEphemeralSessionIsDeletedAfterItsTtl) {
   }
   EXPECT_FALSE(Listed(stub.get(), "idle"));
   EXPECT_TRUE(Listed(stub.get(), "busy"));
-  // Left alone, "busy" goes too (within its TTL and a reaper period, with a
-  // generous bound for a loaded machine); "named" never does.
-  const auto left = steady_clock::now();
+  // Left alone after one last use, "busy" goes too (within its TTL and a
+  // reaper period, with a generous bound for a loaded machine), not before
+  // its TTL counted from that use; "named" never goes.
+  const auto left = steady_clock::now();  // before the use: a lower bound.
+  ASSERT_TRUE(Exists(stub.get(), "busy"));
   while (Listed(stub.get(), "busy") &&
          steady_clock::now() - left < seconds(30)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -81,9 +83,11 @@ TEST(EphemeralSessionsTest, AnUnusedEphemeralSessionIsDeletedAfterItsTtl) {
   std::remove(log.c_str());
 }
 
-TEST(EphemeralSessionsTest, ANegativeTtlStopsTheServer) {
-  TestServer server({"--ephemeral_session_ttl=-1"});
-  EXPECT_FALSE(server.ok());
+TEST(EphemeralSessionsTest, ANegativeOrHugeTtlStopsTheServer) {
+  EXPECT_FALSE(TestServer({"--ephemeral_session_ttl=-1"}).ok());
+  // Seconds past about 290 years would overflow the clock's nanoseconds.
+  EXPECT_FALSE(TestServer({"--ephemeral_session_ttl=10000000000"}).ok());
+  EXPECT_TRUE(TestServer({"--ephemeral_session_ttl=315360000"}).ok());
 }
 
 TEST(EphemeralSessionsTest, ARunOfAForkLeavesItsSourceAsItWas) {
@@ -126,7 +130,10 @@ TEST(EphemeralSessionsTest, ARunReleasesEphemeralSessionsOnlyWhenItSucceeds) {
   ASSERT_TRUE(CreateTestSession(stub.get(), "runner").ok());
   ASSERT_TRUE(CreateTestSession(stub.get(), "done", 2, ephemeral).ok());
   ASSERT_TRUE(CreateTestSession(stub.get(), "named", 3).ok());
-  v1::RunRequest failing = UniformRun("runner", 0, 1);  // timesteps 0.
+  // Fails after the plan was checked (inputs of the wrong shape), where a
+  // release made before the run would already have happened.
+  v1::RunRequest failing = UniformRun("runner", 5, 1);
+  failing.mutable_values()->set_units(1);
   failing.add_release("done");
   grpc::Status status;
   RunCall(stub.get(), failing, false, &status);
@@ -140,6 +147,13 @@ TEST(EphemeralSessionsTest, ARunReleasesEphemeralSessionsOnlyWhenItSucceeds) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_FALSE(Listed(stub.get(), "done"));
   EXPECT_TRUE(Listed(stub.get(), "named"));
+  // More names than a server can hold sessions is refused, changing nothing.
+  v1::RunRequest flood = UniformRun("runner", 5, 1);
+  for (int i = 0; i < 1001; ++i) flood.add_release("x" + std::to_string(i));
+  RunCall(stub.get(), flood, false, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("release"), std::string::npos);
+  EXPECT_EQ(StepOf(stub.get(), "runner"), 5);
 }
 
 }  // namespace

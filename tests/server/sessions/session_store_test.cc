@@ -220,6 +220,9 @@ TEST_F(SessionStoreTest, ReapIdleDeletesOnlyIdleUndrivenEphemeralSessions) {
   // Once its driver lets go, the driven one counts as just used; later
   // still, every ephemeral session goes and the named one stays.
   driver = absl::CancelledError("released");
+  const auto released = std::chrono::steady_clock::now();
+  EXPECT_TRUE(store->ReapIdle(released + milliseconds(20), milliseconds(30))
+                  .empty());  // without the touch, "driven" would go here.
   const auto much_later = std::chrono::steady_clock::now() + milliseconds(31);
   EXPECT_EQ(store->ReapIdle(much_later, milliseconds(30)),
             (std::vector<std::string>{"alice/driven", "alice/used"}));
