@@ -17,6 +17,8 @@ PACKAGES=(
   nlohmann-json3-dev
   # The Python client (client/python) and its tests.
   python3 python3-grpcio python3-protobuf python3-numpy python3-matplotlib
+  # The drop-in's progress bars (optional at run time, tested in CI).
+  python3-tqdm
   python3-pytest
   # The Node.js client (client/node) and its tests.
   nodejs

@@ -163,8 +163,9 @@ class Client:
         if record_buffer_steps is not None:
             request.record_buffer_steps = record_buffer_steps
         request.ephemeral = bool(ephemeral)
-        self.stub.CreateSession(request, metadata=self.metadata(name))
-        return Session(self, name)
+        session = Session(self, name)
+        session.created = self.stub.CreateSession(request, metadata=self.metadata(name))
+        return session
 
     def session(self, name):
         return Session(self, name)
@@ -217,6 +218,7 @@ class Session:
         self.client = client
         self.name = name
         self.route = route or name
+        self.created = None  # SessionInfo, for a session this object created.
 
     def _md(self):
         return self.client.metadata(self.route)
@@ -247,10 +249,11 @@ class Session:
 
     def run(self, timesteps=None, inputs=None, generated=None, phase=None, noise=True,
             freeze=(), train=False, record=None, readouts=(), fork_to=None, release=(),
-            shape=None):
+            shape=None, on_steps=None):
         """Runs Simulate (or Train) and returns a dict of arrays: x (T, ne),
-        y (T, ni), r (T, ne), ee_conn (T,), ei_conn (T,) (those recorded),
-        "weights": [{"step", "wee" (ne, ne), "wei" (ni, ne)}] (dense, when
+        y (T, ni), r (T, ne), ee_conn (T,), ei_conn (T,), te (T, ne), ti (T, ni)
+        (those recorded; te and ti when record.thresholds), "weights":
+        [{"step", "wee" (ne, ne), "wei" (ni, ne)}] (dense, when
         record.weights_every > 0), and "readouts": {name: {"scores": (T, outputs), "classes": (T,) or
         None}} for the readouts named in `readouts`.
 
@@ -258,7 +261,8 @@ class Session:
         dict such as {"kind": "UNIFORM", "seed": 1}; neither: zero input.
         fork_to: run a new ephemeral fork of this name instead (this session
         does not change); release: ephemeral sessions to delete if the call
-        succeeds; shape: (ne, ni) when known (saves a GetSession)."""
+        succeeds; shape: (ne, ni) when known (saves a GetSession); on_steps:
+        called with the number of steps of each streamed message (progress)."""
         ne, ni = shape if shape is not None else (lambda i: (i.ne, i.ni))(self.info())
         request = pb.RunRequest(session=self.name, noise=bool(noise), freeze=list(freeze),
                                 readouts=list(readouts), fork_to=fork_to or "",
@@ -282,10 +286,12 @@ class Session:
         if phase is not None:
             request.phase = pb.Phase.Value(str(phase).upper())
         call = self.client.stub.Train if train else self.client.stub.Simulate
-        x, y, r, ee, ei, weights = [], [], [], [], [], []
+        x, y, r, ee, ei, te, ti, weights = [], [], [], [], [], [], [], []
         outputs = readout_outputs.Gatherer(readouts)
         for message in call(request, metadata=self._md()):
             outputs.add(message.readouts, message.steps)
+            te.extend(message.te)
+            ti.extend(message.ti)
             x.append(conversions.unpack_bits(message.x, message.steps if message.x else 0, ne))
             y.append(conversions.unpack_bits(message.y, message.steps if message.y else 0, ni))
             r.append(conversions.unpack_bits(message.r, message.steps if message.r else 0, ne))
@@ -294,12 +300,16 @@ class Session:
             weights.extend({"step": w.step, "wee": conversions.sparse_to_dense(w.wee),
                             "wei": conversions.sparse_to_dense(w.wei)}
                            for w in message.weights)
+            if on_steps is not None:
+                on_steps(message.steps)
         return {
             "x": np.concatenate(x) if x else np.zeros((0, ne), np.uint8),
             "y": np.concatenate(y) if y else np.zeros((0, ni), np.uint8),
             "r": np.concatenate(r) if r else np.zeros((0, ne), np.uint8),
             "ee_conn": np.asarray(ee, dtype=np.int64),
             "ei_conn": np.asarray(ei, dtype=np.int64),
+            "te": np.asarray(te, dtype=np.float64).reshape(-1, ne),
+            "ti": np.asarray(ti, dtype=np.float64).reshape(-1, ni),
             "weights": weights,
             "readouts": outputs.result(),
         }

@@ -1,13 +1,19 @@
 """The reference package's Simulator and Trainer, running on a server.
 
+Both of the package's APIs, with its names, defaults and return values:
+
     state_dict, E, I, R, C = Simulator.simulate_sorn(inputs=inputs, phase="plasticity",
                                                      matrices=None, noise=True,
-                                                     time_steps=200)
+                                                     time_steps=200)   # up to 0.6
+    state_dict, values = Simulator.run(inputs=inputs, state=None, timesteps=200,
+                                       callbacks=["ExcitatoryActivation"])  # 0.7
 
-E, I, R are (T, ne), (T, ni), (T, ne) arrays of 0.0/1.0 (excitatory,
-inhibitory and recurrent activity of each step); C is (T,), the number of
-E->E connections before each step's plasticity. With matrices=None a new
-network is created from the keyword parameters; with a state_dict the run
+E, I, R, C are lists of T per-step values (E float64 (ne,), I (ni,), R
+(ne, 1), C numpy.int64, the E->E connections before each step's
+plasticity); `values` maps each requested callback to its list
+(reference_results.py). Only what the call returns is recorded and sent.
+With matrices/state None a new network is created from the keyword
+parameters (and announced as the reference does); with a state_dict the run
 continues from it.
 
 The state stays on the server: the returned state_dict is a StateDict
@@ -21,16 +27,15 @@ named session instead, which is kept, and returns a plain dict.
 """
 
 import uuid
+import warnings
 
 import grpc
 import numpy as np
 
-from sorn_client import state_handle
+from sorn_client import reference_results, state_handle
 from sorn_client.client import Session, default_client
+from sorn_client.conversions import PARAM_NAMES
 from sorn_client.state_handle import StateDict
-
-_CALLBACKS = {"ExcitatoryActivation", "InhibitoryActivation", "RecurrentActivation",
-              "EEConnectionCounts", "EIConnectionCounts", "WEE", "WEI", "TE", "TI"}
 
 
 def _inputs_and_steps(inputs, steps, params):
@@ -76,13 +81,16 @@ def _held_params(state):
         return None
 
 
-def _session_for(client, matrices, name, seed, params):
-    """The session the call runs when it is not a fork: made, or imported
-    from a dict's values (a StateDict's session's parameters, overridden by
-    the call's)."""
+def _session_for(client, matrices, name, seed, params, announce):
+    """The session the call runs when it is not a fork: made (announced as
+    the reference announces a new network), or imported from a dict's values
+    (a StateDict's session's parameters, overridden by the call's)."""
     ephemeral = name is None
     if matrices is None:
-        return client.create_session(name, seed=seed, ephemeral=ephemeral, **params)
+        made = client.create_session(name, seed=seed, ephemeral=ephemeral, **params)
+        if announce:
+            reference_results.announce_network(made.created, announce)
+        return made
     if isinstance(matrices, StateDict) and matrices.session.client is client:
         params = {**(_held_params(matrices) or {}), **params}
     params["ne"] = np.asarray(matrices["Wee"]).shape[0]
@@ -109,9 +117,9 @@ def _run_fork(client, state, run):
     return out, StateDict(fork, state.params, state.shape)
 
 
-def _run_session(client, matrices, session, seed, params, run):
+def _run_session(client, matrices, session, seed, params, run, announce):
     """A call on a session made or imported for it (or the named `session`)."""
-    sess = _session_for(client, matrices, session, seed, params)
+    sess = _session_for(client, matrices, session, seed, params, announce)
     try:
         out = sess.run(**run)
     except BaseException:
@@ -121,23 +129,45 @@ def _run_session(client, matrices, session, seed, params, run):
     return out, StateDict(sess) if session is None else sess.state_dict()
 
 
-def _run(default_phase, train, inputs=None, phase=None, matrices=None, noise=True,
-         timesteps=None, time_steps=None, freeze=None, callbacks=None, session=None,
+def _model_params(params):
+    """The call's SORN parameters; the reference ignores keywords that are
+    not, so the drop-in does too, but says so."""
+    ignored = sorted(set(params) - set(PARAM_NAMES))
+    if ignored:
+        warnings.warn(f"ignored keyword arguments (not SORN parameters): "
+                      f"{', '.join(ignored)}", stacklevel=4)
+    return {k: v for k, v in params.items() if k in PARAM_NAMES}
+
+
+def _run(train, inputs=None, phase=None, matrices=None, noise=True, timesteps=None,
+         freeze=None, record=None, progress=None, announce="print", session=None,
          seed=None, client=None, **params):
-    if timesteps is not None and time_steps is not None and timesteps != time_steps:
-        raise ValueError("timesteps and time_steps disagree")
-    unknown = set(callbacks or ()) - _CALLBACKS
-    if unknown:
-        raise ValueError(f"unknown callbacks: {', '.join(sorted(unknown))}")
+    """One drop-in call: the server output of `record` and the new state_dict."""
     client = client or default_client()
-    values, steps = _inputs_and_steps(
-        inputs, timesteps if timesteps is not None else time_steps, params)
-    run = dict(timesteps=steps, inputs=values, phase=phase or default_phase,
-               noise=noise, freeze=freeze or (), train=train)
-    result = None
+    params = _model_params(params)
+    values, steps = _inputs_and_steps(inputs, timesteps, params)
+    run = dict(timesteps=steps, inputs=values, noise=noise, freeze=freeze or (),
+               train=train, record=record,
+               # The reference's Simulator is plastic whatever `phase` says;
+               # its Trainer only in phase "plasticity".
+               phase="plasticity" if not train or phase == "plasticity" else "training")
+    bar = reference_results.progress_bar(progress, steps)
+    if bar is not None:
+        run["on_steps"] = bar.update
+    try:
+        out, state_dict = _run_on_server(client, matrices, session, seed, params, run,
+                                         announce)
+    finally:
+        if bar is not None:
+            bar.close()
+    client.flush_if_many()
+    return out, state_dict, steps
+
+
+def _run_on_server(client, matrices, session, seed, params, run, announce):
     if _continues_in_place(client, matrices, session, seed, params):
         try:
-            result = _run_fork(client, matrices, run)
+            return _run_fork(client, matrices, run)
         except grpc.RpcError as e:
             if e.code() != grpc.StatusCode.NOT_FOUND:
                 raise
@@ -146,31 +176,87 @@ def _run(default_phase, train, inputs=None, phase=None, matrices=None, noise=Tru
             # Its session is gone (the TTL, a restart) but its arrays are
             # here: continue from them, as the reference would.
             matrices = dict(matrices)
-    if result is None:
-        result = _run_session(client, matrices, session, seed, params, run)
-    out, state_dict = result
-    client.flush_if_many()
-    return (state_dict, out["x"].astype(np.float64), out["y"].astype(np.float64),
-            out["r"].astype(np.float64), out["ee_conn"])
+    return _run_session(client, matrices, session, seed, params, run, announce)
+
+
+def _steps_argument(timesteps, time_steps):
+    if timesteps is not None and time_steps is not None and timesteps != time_steps:
+        raise ValueError("timesteps and time_steps disagree")
+    return timesteps if timesteps is not None else time_steps
+
+
+def _tuple_call(train, inputs, phase, matrices, time_steps, noise, freeze, kwargs):
+    """simulate_sorn / train_sorn: the 5-tuple of releases up to 0.6; with
+    `callbacks=` (0.7.3's first API), (state_dict, callback_values)."""
+    steps = _steps_argument(kwargs.pop("timesteps", None), time_steps)
+    kwargs.pop("max_workers", None)  # 0.6's train_sorn: threads of its own.
+    callbacks = kwargs.pop("callbacks", None)
+    if callbacks is not None:
+        callbacks = reference_results.check_callbacks(callbacks)
+        record = reference_results.record_for(callbacks)
+    else:
+        record = reference_results.TUPLE_RECORD
+    out, state_dict, steps = _run(train, inputs, phase, matrices, noise, steps, freeze,
+                                  record, **kwargs)
+    if callbacks is not None:
+        return state_dict, reference_results.callback_values(callbacks, out, steps)
+    return reference_results.five_tuple(state_dict, out)
+
+
+def _run_call(train, inputs, phase, state, timesteps, noise, freeze, callbacks, kwargs):
+    """Simulator.run / Trainer.run (0.7.3): (state_dict, callback_values)."""
+    if kwargs.pop("matrices", None) is not None and state is None:
+        warnings.warn("run() takes state=, not matrices=: ignored, as the reference "
+                      "does (a new network is made)", stacklevel=3)
+    steps = _steps_argument(timesteps, kwargs.pop("time_steps", None))
+    callbacks = reference_results.check_callbacks(callbacks)
+    kwargs.setdefault("announce", "log")
+    out, state_dict, steps = _run(train, inputs, phase, state, noise, steps, freeze,
+                                  reference_results.record_for(callbacks), **kwargs)
+    return state_dict, reference_results.callback_values(callbacks, out, steps)
 
 
 class Simulator:
-    """Plasticity phase by default (the phase argument decides)."""
+    """The reference's Simulator: every mechanism not frozen is plastic
+    (whatever `phase` says, as in the reference).
+
+    Beyond the reference's arguments, every call takes `seed=` (a new
+    network's generator), `session="name"` (run in that named session, which
+    is kept; returns a plain dict), `client=` (default: default_client()) and
+    `progress=` (None: a bar on terminals and notebooks for calls over a
+    second; True; False)."""
 
     @staticmethod
-    def simulate_sorn(inputs=None, phase="plasticity", matrices=None, noise=True,
-                      timesteps=None, freeze=None, callbacks=None, **params):
-        return _run("plasticity", False, inputs=inputs, phase=phase, matrices=matrices,
-                    noise=noise, timesteps=timesteps, freeze=freeze,
-                    callbacks=callbacks, **params)
+    def simulate_sorn(inputs=None, phase="plasticity", matrices=None, time_steps=None,
+                      noise=True, freeze=None, **kwargs):
+        """Returns (state_dict, E, I, R, C): lists of T per-step values, E
+        float64 (ne,), I (ni,), R (ne, 1), C numpy.int64. `timesteps=` is
+        the same as `time_steps`."""
+        return _tuple_call(False, inputs, phase, matrices, time_steps, noise, freeze,
+                           kwargs)
+
+    @staticmethod
+    def run(inputs=None, phase="plasticity", state=None, timesteps=None, noise=True,
+            freeze=None, callbacks=[], **kwargs):  # pylint: disable=dangerous-default-value
+        """Returns (state_dict, callback_values): each requested callback's
+        list of T per-step values (see reference_results)."""
+        return _run_call(False, inputs, phase, state, timesteps, noise, freeze,
+                         callbacks, kwargs)
 
 
 class Trainer:
-    """Training phase by default: nothing is plastic."""
+    """The reference's Trainer: plastic only in phase "plasticity"."""
 
     @staticmethod
-    def train_sorn(inputs=None, phase="training", matrices=None, noise=True,
-                   timesteps=None, freeze=None, callbacks=None, **params):
-        return _run("training", True, inputs=inputs, phase=phase, matrices=matrices,
-                    noise=noise, timesteps=timesteps, freeze=freeze,
-                    callbacks=callbacks, **params)
+    def train_sorn(inputs=None, phase="training", matrices=None, time_steps=None,
+                   noise=True, freeze=None, max_workers=4, **kwargs):
+        """As Simulator.simulate_sorn; `max_workers` is accepted and unused."""
+        return _tuple_call(True, inputs, phase, matrices, time_steps, noise, freeze,
+                           kwargs)
+
+    @staticmethod
+    def run(inputs=None, phase="training", state=None, timesteps=None, noise=True,
+            freeze=None, callbacks=[], **kwargs):  # pylint: disable=dangerous-default-value
+        """As Simulator.run."""
+        return _run_call(True, inputs, phase, state, timesteps, noise, freeze,
+                         callbacks, kwargs)

@@ -24,7 +24,7 @@ def test_every_plot_writes_a_png(run, tmp_path):
                                         noise=True, time_steps=100, seed=5)
     _, E3, *_ = Simulator.simulate_sorn(inputs=np.zeros((10, 100)), matrices=state_dict,
                                         noise=True, time_steps=100, seed=6)
-    busiest = int(np.argmax(E.sum(axis=0)))
+    busiest = int(np.argmax(np.asarray(E).sum(axis=0)))  # E: a list, as the reference's.
     plots = {
         "incoming.png": lambda p: Plotter.hist_incoming_conn(state_dict["Wee"], savefig=p),
         "outgoing.png": lambda p: Plotter.hist_outgoing_conn(state_dict["Wee"], savefig=p),

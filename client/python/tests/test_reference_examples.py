@@ -23,14 +23,22 @@ def check_state_dict(state_dict, ne, ni):
     np.testing.assert_allclose(state_dict["Wie"].sum(axis=0), 1.0, atol=1e-9)
 
 
+def check_containers(E, I, R, C, steps, ne, ni):
+    """The reference's (0.6) containers: lists of T per-step values."""
+    assert all(isinstance(v, list) and len(v) == steps for v in (E, I, R, C))
+    for values, shape in ((E, (ne,)), (I, (ni,)), (R, (ne, 1))):
+        assert all(isinstance(v, np.ndarray) and v.shape == shape and v.dtype == np.float64
+                   for v in values)
+        assert set(np.unique(values)) <= {0.0, 1.0}
+    assert all(type(c) is np.int64 for c in C)
+
+
 def test_plasticity_phase(client):
     inputs = np.random.rand(num_features, time_steps)
     state_dict, E, I, R, C = Simulator.simulate_sorn(inputs=inputs, phase="plasticity",
                                                      matrices=None, noise=True,
                                                      time_steps=time_steps)
-    assert E.shape == (time_steps, 200) and I.shape == (time_steps, 40)
-    assert R.shape == (time_steps, 200) and C.shape == (time_steps,)
-    assert set(np.unique(E)) <= {0.0, 1.0}
+    check_containers(E, I, R, C, time_steps, 200, 40)
     assert 3500 <= C[0] <= 4200  # a fresh default network's E->E synapses.
     # The last step's activity is the state's current activity.
     np.testing.assert_array_equal(state_dict["X"][:, 1], E[-1])
@@ -48,7 +56,7 @@ def test_training_phase_changes_no_weight(client):
                                              matrices=state_dict, noise=False,
                                              time_steps=1, ne=100, nu=num_features,
                                              lambda_ee=10, eta_stdp=0.001)
-    assert E.shape == (1, 200)  # ne comes from the matrices.
+    check_containers(E, I, R, C, 1, 200, 40)  # ne comes from the matrices.
     np.testing.assert_array_equal(trained["Wee"], state_dict["Wee"])
     np.testing.assert_array_equal(trained["Wei"], state_dict["Wei"])
     np.testing.assert_array_equal(trained["Te"], state_dict["Te"])
@@ -72,7 +80,7 @@ def test_overriding_hyperparameters(client):
         inputs=np.random.rand(5, 100), phase="plasticity", matrices=None, noise=False,
         timesteps=100, ne=50, nu=5, lambda_ee=8, lambda_ei=10, eta_stdp=0.001,
         network_type_ee="Dense")
-    assert E.shape == (100, 50) and I.shape == (100, 10)
+    check_containers(E, I, R, C, 100, 50, 10)
     check_state_dict(state_dict, 50, 10)
     assert C[0] == 50 * 49  # Dense Wee.
 

@@ -1,0 +1,154 @@
+"""The drop-in's two APIs beyond the documented examples: callbacks decide
+what the server records and sends, the reference's phase rules, its
+announcement of a new network, ignored keywords, and progress bars."""
+
+import logging
+
+import numpy as np
+import pytest
+
+import sorn_client
+from sorn_client import Simulator, Trainer
+
+NE, NI, NU = 40, 8, 4
+
+
+def inputs(steps, seed=0):
+    return np.random.default_rng(seed).random((NU, steps))
+
+
+class BytesCounted:
+    """Wraps a client's Simulate and Train stubs, adding up the bytes of the
+    streamed responses."""
+
+    def __init__(self, client):
+        self.bytes = 0
+        for name in ("Simulate", "Train"):
+            setattr(client.stub, name, self._counting(getattr(client.stub, name)))
+
+    def _counting(self, call):
+        def counted(request, **kwargs):
+            for message in call(request, **kwargs):
+                self.bytes += message.ByteSize()
+                yield message
+        return counted
+
+
+@pytest.fixture
+def fresh_client(server_address):
+    client = sorn_client.connect(server_address)
+    yield client
+    client.close()
+
+
+def test_a_one_step_call_with_one_callback_moves_a_few_bytes(fresh_client):
+    state, _ = Simulator.run(inputs=inputs(1), timesteps=1, ne=NE, seed=1)
+    counted = BytesCounted(fresh_client)
+    state, values = Simulator.run(inputs=inputs(1), state=state, timesteps=1,
+                                  callbacks=["EEConnectionCounts"])
+    assert list(values) == ["EEConnectionCounts"]
+    # The step's first_step and steps fields take 4 bytes; the counts
+    # (ee and ei, 2-byte varints with their packed headers) 8. All of x, y
+    # and r would add 17 more at NE=40.
+    assert counted.bytes == 4 + 8
+    before = counted.bytes
+    state, values = Simulator.run(inputs=inputs(1), state=state, timesteps=1,
+                                  callbacks=["ExcitatoryActivation"])
+    assert counted.bytes - before == 4 + 2 + NE // 8  # NE bits of x, packed.
+    before = counted.bytes
+    Simulator.run(inputs=inputs(1), state=state, timesteps=1)
+    assert counted.bytes - before == 4  # no callbacks: nothing recorded.
+
+
+def test_callbacks_give_the_reference_per_step_values(fresh_client):
+    state, values = Simulator.run(
+        inputs=inputs(6), timesteps=6, ne=NE, seed=2,
+        callbacks=["TI", "WEI", "EIConnectionCounts", "InhibitoryActivation"])
+    assert list(values) == ["TI", "WEI", "EIConnectionCounts", "InhibitoryActivation"]
+    assert all(len(v) == 6 for v in values.values())
+    assert all(v.shape == (NI, 1) for v in values["TI"])
+    assert all(v.shape == (NI, NE) for v in values["WEI"])
+    assert all(type(v) is np.int64 for v in values["EIConnectionCounts"])
+    assert all(v.shape == (NI,) and v.dtype == np.float64
+               for v in values["InhibitoryActivation"])
+    np.testing.assert_array_equal(values["WEI"][-1], state["Wei"])
+    np.testing.assert_array_equal(values["TI"][-1], state["Ti"])
+    # Counts are taken before each step's plasticity: the first is the
+    # new network's, the next ones count the weights of the step before.
+    for before, after in zip(values["WEI"][:-1], values["EIConnectionCounts"][1:]):
+        assert after == np.count_nonzero(before > 0)
+    # iSTDP changed Wei from step to step.
+    assert not np.array_equal(values["WEI"][0], values["WEI"][-1])
+
+
+def test_unknown_callbacks_are_refused_before_any_call(fresh_client):
+    before = {s.name for s in fresh_client.list_sessions()}
+    with pytest.raises(ValueError, match="Activations"):
+        Simulator.run(inputs=inputs(2), timesteps=2, callbacks=["Activations"])
+    with pytest.raises(TypeError):
+        Simulator.run(inputs=inputs(2), timesteps=2, callbacks="WEE")
+    assert {s.name for s in fresh_client.list_sessions()} == before  # none made.
+
+
+def test_simulator_is_plastic_in_any_phase_the_trainer_only_in_plasticity(fresh_client):
+    """As the reference: Simulator applies every mechanism not frozen
+    whatever `phase` says; Trainer only when phase is "plasticity"."""
+    start, _ = Simulator.run(inputs=inputs(5), timesteps=5, ne=NE, seed=3)
+    wee = np.array(start["Wee"])
+    sim, _ = Simulator.run(inputs=inputs(5, 1), phase="training", state=start,
+                           timesteps=5)
+    trained, _ = Trainer.run(inputs=inputs(5, 1), phase="training", state=start,
+                             timesteps=5)
+    plastic, _ = Trainer.run(inputs=inputs(5, 1), phase="plasticity", state=start,
+                             timesteps=5)
+    assert not np.array_equal(sim["Wee"], wee)
+    np.testing.assert_array_equal(trained["Wee"], wee)
+    # The same mechanisms, the same generator: the same network.
+    np.testing.assert_array_equal(plastic["Wee"], sim["Wee"])
+
+
+def test_a_new_network_is_announced_as_the_reference_does(fresh_client, capsys, caplog):
+    Simulator.simulate_sorn(inputs=inputs(2), time_steps=2, ne=NE, seed=4)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Network Initialized"
+    assert lines[1].startswith("Number of connections in Wee ")
+    counts = [int(part.split()[-1]) for part in lines[1][len("Number of connections in "):]
+              .split(",")]
+    assert counts[2] == NE * NI  # Wie is dense by default.
+    assert lines[2] == f"Shapes Wee ({NE}, {NE}) Wei ({NI}, {NE}) Wie ({NE}, {NI})"
+    with caplog.at_level(logging.INFO, logger="sorn_client"):
+        state, _ = Simulator.run(inputs=inputs(2), timesteps=2, ne=NE, seed=4)
+        Simulator.run(inputs=inputs(2), state=state, timesteps=2)  # not new: quiet.
+    assert [r.getMessage() for r in caplog.records] == lines
+    assert capsys.readouterr().out == ""  # 0.7 logs, it does not print.
+
+
+def test_keywords_the_reference_ignores_are_ignored_with_a_warning(fresh_client):
+    with pytest.warns(UserWarning, match="workers"):
+        state, *_ = Simulator.simulate_sorn(inputs=inputs(2), time_steps=2, ne=NE,
+                                            workers=3)
+    assert state["Wee"].shape == (NE, NE)
+    state, *_ = Trainer.train_sorn(inputs=inputs(2), time_steps=2, ne=NE, max_workers=2)
+    with pytest.warns(UserWarning, match="state="):
+        fresh, _ = Simulator.run(inputs=inputs(2), matrices=state, timesteps=2, ne=NE)
+    assert fresh.session.name != state.session.name
+
+
+def test_simulate_sorn_with_callbacks_returns_the_first_0_7_pair(fresh_client):
+    """0.7.3's first release had simulate_sorn(..., callbacks=) return
+    (state_dict, callback_values) before run() took its name."""
+    state, values = Simulator.simulate_sorn(inputs=inputs(3), timesteps=3, ne=NE,
+                                            callbacks=["TE"])
+    assert list(values) == ["TE"] and len(values["TE"]) == 3
+    np.testing.assert_array_equal(values["TE"][-1], state["Te"])
+
+
+def test_progress_bars_show_when_asked_and_stay_off_when_not_interactive(fresh_client,
+                                                                        capsys):
+    pytest.importorskip("tqdm")
+    Simulator.run(inputs=inputs(300), timesteps=300, ne=NE, progress=True)
+    err = capsys.readouterr().err
+    assert "300/300" in err and "100%" in err
+    Simulator.run(inputs=inputs(300), timesteps=300, ne=NE)  # auto: not a terminal.
+    Simulator.run(inputs=inputs(300), timesteps=300, ne=NE, progress=False)
+    assert capsys.readouterr().err == ""
