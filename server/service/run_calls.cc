@@ -65,10 +65,12 @@ absl::Status SornService::Run(grpc::ServerContext* context,
         RunSession(context, caller, session, request, plan, writer, call));
   } else {
     // The source does not change; the fork is the call's, and goes with an
-    // error, so that an error means no change.
+    // error, so that an error means no change. Its run's last checkpoint
+    // writes it (with --data_dir), so the fork itself is not written.
     call.session = request.fork_to();
     ASSIGN_OR_RETURN(session, store_->Fork(caller, *session, request.fork_to(),
-                                           std::nullopt, /*ephemeral=*/true));
+                                           std::nullopt, /*ephemeral=*/true,
+                                           /*write=*/false));
     absl::Status status =
         RunSession(context, caller, session, request, plan, writer, call);
     if (!status.ok()) {

@@ -143,12 +143,13 @@ void SessionStore::Abandon(const Key& key, const Claim& claim) {
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Commit(
     NewSession pending, Network network, ReadoutSet readouts, uint64_t seed,
-    bool ephemeral) {
+    bool ephemeral, bool write) {
   auto session = std::make_shared<Session>(
       pending.key_.first, pending.key_.second, seed, std::move(network),
       std::move(readouts), pending.record_steps_, std::move(pending.memory_),
       ephemeral);
-  if (absl::Status written = Write(*session); !written.ok()) {
+  if (absl::Status written = write ? Write(*session) : absl::OkStatus();
+      !written.ok()) {
     // Save leaves the old file (or none) in place on every error but one:
     // the rename went through and only the directory's fsync failed. Put
     // the old state back in that case too (best effort).
@@ -190,7 +191,7 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Fork(
     const Caller& caller, const Session& source, const std::string& name,
-    std::optional<uint64_t> reseed, bool ephemeral) {
+    std::optional<uint64_t> reseed, bool ephemeral, bool write) {
   const auto [params, capacity] = source.WithState(
       [](const Network& net, const ActivityLog& log, const ReadoutSet&) {
         return std::pair{net.params(), log.capacity()};
@@ -209,7 +210,7 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Fork(
     seed = *reseed;
   }
   return Commit(std::move(pending), std::move(copy), std::move(readouts), seed,
-                ephemeral);
+                ephemeral, write);
 }
 
 absl::StatusOr<std::shared_ptr<Session>> SessionStore::Get(

@@ -122,6 +122,31 @@ TEST(EphemeralSessionsTest, ARunOfAForkLeavesItsSourceAsItWas) {
   EXPECT_EQ(StepOf(stub.get(), "twin"), 50);
 }
 
+TEST(EphemeralSessionsTest, AForkedRunIsDurableOnceItsCallAnswered) {
+  // The fork is written by its run's last checkpoint, not when it is made
+  // (one write per forked call, not two): a crash right after the answer
+  // still finds it, at the run's last step.
+  const std::string dir = FreshTestDir("forked_run").string();
+  const std::vector<std::string> flags = {"--data_dir=" + dir};
+  {
+    TestServer server(flags);
+    ASSERT_TRUE(server.ok());
+    auto stub = server.NewStub();
+    ASSERT_TRUE(CreateTestSession(stub.get(), "source", 7).ok());
+    v1::RunRequest forked = UniformRun("source", 20, 3);
+    forked.set_fork_to("fork");
+    SimulateX(stub.get(), forked);
+    server.Kill9();
+  }
+  TestServer restarted(flags);
+  ASSERT_TRUE(restarted.ok());
+  auto stub = restarted.NewStub();
+  const v1::SessionInfo fork = GetSessionInfo(stub.get(), "fork");
+  EXPECT_EQ(fork.step(), 20);
+  EXPECT_TRUE(fork.ephemeral());
+  EXPECT_EQ(StepOf(stub.get(), "source"), 0);
+}
+
 TEST(EphemeralSessionsTest, ARunReleasesEphemeralSessionsOnlyWhenItSucceeds) {
   TestServer server;
   ASSERT_TRUE(server.ok());

@@ -245,5 +245,34 @@ TEST_F(SessionStoreTest, EphemeralSessionsStayEphemeralAcrossARestart) {
   EXPECT_FALSE((*store->Get(Alice(), "n"))->ephemeral());
 }
 
+TEST_F(SessionStoreTest, AForkMadeForARunIsWrittenByTheRunNotTwice) {
+  auto store = NewStore();
+  auto source = store->Create(Alice(), "s", Small(), 1, std::nullopt);
+  ASSERT_TRUE(source.ok());
+  auto written = store->Fork(Alice(), **source, "written", std::nullopt,
+                             /*ephemeral=*/true);
+  auto later = store->Fork(Alice(), **source, "later", std::nullopt,
+                           /*ephemeral=*/true, /*write=*/false);
+  ASSERT_TRUE(written.ok() && later.ok());
+  EXPECT_TRUE(fs::exists(archive_->Where("alice", "written")));
+  EXPECT_FALSE(fs::exists(archive_->Where("alice", "later")));
+  // Visible and runnable at once; its run's checkpoint writes it.
+  ASSERT_TRUE(store->Get(Alice(), "later").ok());
+  Step(**later, 3);
+  ASSERT_TRUE(store->Persist(**later, /*memory_held=*/false).ok());
+  ASSERT_TRUE(fs::exists(archive_->Where("alice", "later")));
+  auto loaded = archive_->Load("alice", "later");
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->state.step, 3);
+  EXPECT_TRUE(loaded->ephemeral);
+  // Deleting an unwritten fork (a failed run's) is no error.
+  auto unwritten = store->Fork(Alice(), **source, "gone", std::nullopt,
+                               /*ephemeral=*/true, /*write=*/false);
+  ASSERT_TRUE(unwritten.ok());
+  unwritten->reset();
+  EXPECT_TRUE(store->Delete(Alice(), "gone").ok());
+  EXPECT_FALSE(store->Get(Alice(), "gone").ok());
+}
+
 }  // namespace
 }  // namespace sorn::server
