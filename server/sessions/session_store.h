@@ -98,12 +98,9 @@ class SessionStore {
   // `ephemeral`: see Session. `write` false: not written now, because its
   // creator writes it soon (a run's final checkpoint). REQUIRES: `network`
   // has the parameters given to Begin.
-  absl::StatusOr<std::shared_ptr<Session>> Commit(NewSession pending,
-                                                  Network network,
-                                                  ReadoutSet readouts,
-                                                  uint64_t seed,
-                                                  bool ephemeral = false,
-                                                  bool write = true);
+  absl::StatusOr<std::shared_ptr<Session>> Commit(
+      NewSession pending, Network network, ReadoutSet readouts, uint64_t seed,
+      bool ephemeral = false, bool write = true);
 
   // Begin, build the network from `seed` (random when absent), Commit.
   absl::StatusOr<std::shared_ptr<Session>> Create(
@@ -115,12 +112,9 @@ class SessionStore {
   // The name, memory and quota are claimed before the network is copied, so
   // a fork that would not fit copies nothing. `write`: as in Commit (a
   // RunRequest.fork_to fork is written once, by its run's last checkpoint).
-  absl::StatusOr<std::shared_ptr<Session>> Fork(const Caller& caller,
-                                                const Session& source,
-                                                const std::string& name,
-                                                std::optional<uint64_t> reseed,
-                                                bool ephemeral,
-                                                bool write = true);
+  absl::StatusOr<std::shared_ptr<Session>> Fork(
+      const Caller& caller, const Session& source, const std::string& name,
+      std::optional<uint64_t> reseed, bool ephemeral, bool write = true);
   // The caller's tenant's session: NOT_FOUND (also for another tenant's),
   // or INVALID_ARGUMENT for a malformed name.
   absl::StatusOr<std::shared_ptr<Session>> Get(const Caller& caller,
