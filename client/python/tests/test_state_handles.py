@@ -207,3 +207,32 @@ def test_collected_sessions_do_not_pile_up_when_no_call_carries_them(server):
                                             time_steps=1)
     gc.collect()
     assert len(names(server)) <= 66  # at most the queue's limit and the live one.
+
+
+def test_an_exiting_interpreter_deletes_its_sessions(server):
+    """A script that makes state_dicts (held, collected, and one whose arrays
+    it fetched) and exits without closing its client leaves no session
+    behind: the exit hook releases what is alive and flushes the queue."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    script = textwrap.dedent(f"""
+        import numpy as np
+        import sorn_client
+        from sorn_client import Simulator
+        sorn_client.connect({server.address!r})
+        held, *_ = Simulator.simulate_sorn(inputs=np.zeros((4, 3)), ne={NE}, time_steps=3)
+        for _ in range(5):
+            held, *_ = Simulator.simulate_sorn(inputs=np.zeros((4, 1)), matrices=held,
+                                               time_steps=1)
+        fetched, *_ = Simulator.simulate_sorn(inputs=np.zeros((4, 2)), ne={NE}, time_steps=2)
+        fetched["Wee"].sum()
+        Simulator.simulate_sorn(inputs=np.zeros((4, 2)), ne={NE}, time_steps=2)  # dropped.
+        print(len(sorn_client.default_client().list_sessions()))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip().splitlines()[-1]) >= 2  # alive before exit.
+    assert names(server) == set()
