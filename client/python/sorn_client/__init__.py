@@ -8,11 +8,12 @@ variable, default 127.0.0.1:50051) picks the server; `start_server()`
 """
 
 from sorn_client.client import Client, Session, connect, default_client
+from sorn_client.initializer import Initializer
 from sorn_client.reference_api import Simulator, Trainer
 from sorn_client.plotter import Plotter
 from sorn_client.server import LocalServer, ServerStartError, start_server
 from sorn_client.statistics import Statistics
 
-__all__ = ["Client", "LocalServer", "Plotter", "ServerStartError", "Session",
+__all__ = ["Client", "Initializer", "LocalServer", "Plotter", "ServerStartError", "Session",
            "Simulator", "Statistics", "Trainer", "connect", "default_client",
            "start_server"]

@@ -3,8 +3,10 @@ matplotlib (Agg, no display needed) from NumPy arrays such as the E and C of
 simulate_sorn and the state_dict's matrices.
 
 Each function takes `savefig`: True saves under the reference's file name in
-the working directory, a string saves to that path, False only returns the
-figure. Functions return the saved path (or the Figure when not saved).
+the working directory, a string saves to that path, False saves nothing.
+Functions return the Figure, closed in pyplot so that loops do not pile
+figures up. (The reference returns None, from plt.show(); code written for
+it ignores the value, and a notebook shows the returned figure.)
 """
 
 import matplotlib
@@ -16,12 +18,11 @@ import numpy as np  # noqa: E402
 
 
 def _finish(fig, savefig, default_name):
-    if not savefig:
-        return fig
-    path = default_name if savefig is True else str(savefig)
-    fig.savefig(path, dpi=100, bbox_inches="tight")
+    if savefig:
+        path = default_name if savefig is True else str(savefig)
+        fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
-    return path
+    return fig
 
 
 def _train(spike_train):
@@ -162,9 +163,11 @@ class Plotter:
         return _finish(fig, savefig, "LinearLognormalFit.png")
 
     @staticmethod
-    def plot_network(corr, corr_thres=0.1, fig_name="NetworkGraph.png"):
+    def plot_network(corr, corr_thres=0.1, fig_name=None):
         """Neurons on a circle, joined where their correlation exceeds
-        corr_thres (the reference draws this with networkx)."""
+        corr_thres (the reference draws this with networkx). Saved to
+        fig_name; None (the reference's default) saves NetworkGraph.png, and
+        False only returns the figure."""
         c = np.asarray(corr)
         n = c.shape[0]
         angle = 2 * np.pi * np.arange(n) / max(n, 1)
@@ -177,7 +180,7 @@ class Plotter:
         ax.scatter(*xy.T, s=10, c="k")
         ax.set_axis_off()
         ax.set_title(f"Correlation > {corr_thres}")
-        return _finish(fig, fig_name or False, "NetworkGraph.png")
+        return _finish(fig, True if fig_name is None else fig_name, "NetworkGraph.png")
 
     @staticmethod
     def hamming_distance(hamming_dist, savefig=True):
