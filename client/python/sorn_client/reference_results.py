@@ -18,6 +18,7 @@ arrays, one per step, as its Callbacks and simulate_sorn build them.
 
 import logging
 import sys
+import time
 
 import numpy as np
 
@@ -100,14 +101,22 @@ def five_tuple(state_dict, out):
 def announce_network(info, how):
     """The reference's lines for a new network (`info`: its SessionInfo):
     how="print" prints them (releases up to 0.6), "log" logs them at INFO
-    (0.7; logger "sorn_client")."""
+    (0.7; logger "sorn_client"). 0.7 configures the root logger when it is
+    imported, so its lines show; this package configures nothing, so where
+    no handler would take them they go to stderr in the reference's format."""
     ne, ni = info.ne, info.ni
     lines = ("Network Initialized",
              "Number of connections in Wee %s , Wei %s, Wie %s"
              % (info.ee_connections, info.ei_connections, info.ie_connections),
              "Shapes Wee %s Wei %s Wie %s" % ((ne, ne), (ni, ne), (ne, ni)))
     for line in lines:
-        print(line) if how == "print" else _LOG.info(line)
+        if how == "print":
+            print(line)
+        elif _LOG.hasHandlers():
+            _LOG.info(line)
+        else:
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            sys.stderr.write(f"{stamp}:INFO:{line}\n")
 
 
 def progress_bar(progress, steps):

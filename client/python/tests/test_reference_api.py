@@ -123,6 +123,27 @@ def test_a_new_network_is_announced_as_the_reference_does(fresh_client, capsys, 
     assert capsys.readouterr().out == ""  # 0.7 logs, it does not print.
 
 
+def test_without_logging_configured_run_writes_the_lines_as_the_reference(server_address):
+    """The reference 0.7 configures the root logger on import (format
+    "asctime:LEVEL:message" on stderr); a script that configures nothing sees
+    its lines. The drop-in configures nothing, and writes them to stderr."""
+    import os
+    import re
+    import subprocess
+    import sys
+    script = ("import numpy as np, sorn_client\n"
+              f"sorn_client.connect({server_address!r})\n"
+              f"sorn_client.Simulator.run(inputs=np.zeros(({NU}, 2)), timesteps=2, ne={NE})\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 3 and done.stdout == ""
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d:INFO:"
+    assert re.fullmatch(stamp + "Network Initialized", lines[0])
+    assert re.fullmatch(stamp + f"Shapes Wee \\({NE}, {NE}\\) .*", lines[2])
+
+
 def test_keywords_the_reference_ignores_are_ignored_with_a_warning(fresh_client):
     with pytest.warns(UserWarning, match="workers"):
         state, *_ = Simulator.simulate_sorn(inputs=inputs(2), time_steps=2, ne=NE,
