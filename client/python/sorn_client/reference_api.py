@@ -139,6 +139,16 @@ def _model_params(params):
     return {k: v for k, v in params.items() if k in PARAM_NAMES}
 
 
+def _phase(phase, train):
+    """The phase decides whether plasticity runs, for the Simulator too (a
+    deliberate difference: the reference's Simulator is plastic even when
+    asked for "training"; docs/SPEC.md)."""
+    phase = phase or ("training" if train else "plasticity")
+    if phase not in ("plasticity", "training"):
+        raise ValueError(f"Phase can be either 'plasticity' or 'training', got {phase!r}")
+    return phase
+
+
 def _run(train, inputs=None, phase=None, matrices=None, noise=True, timesteps=None,
          freeze=None, record=None, progress=None, announce="print", session=None,
          seed=None, client=None, **params):
@@ -147,10 +157,7 @@ def _run(train, inputs=None, phase=None, matrices=None, noise=True, timesteps=No
     params = _model_params(params)
     values, steps = _inputs_and_steps(inputs, timesteps, params)
     run = dict(timesteps=steps, inputs=values, noise=noise, freeze=freeze or (),
-               train=train, record=record,
-               # The reference's Simulator is plastic whatever `phase` says;
-               # its Trainer only in phase "plasticity".
-               phase="plasticity" if not train or phase == "plasticity" else "training")
+               train=train, record=record, phase=_phase(phase, train))
     bar = reference_results.progress_bar(progress, steps)
     if bar is not None:
         run["on_steps"] = bar.update
@@ -217,8 +224,8 @@ def _run_call(train, inputs, phase, state, timesteps, noise, freeze, callbacks, 
 
 
 class Simulator:
-    """The reference's Simulator: every mechanism not frozen is plastic
-    (whatever `phase` says, as in the reference).
+    """The reference's Simulator: in phase "plasticity" (its default) every
+    mechanism not frozen is plastic; in "training" none.
 
     Beyond the reference's arguments, every call takes `seed=` (a new
     network's generator), `session="name"` (run in that named session, which
@@ -245,7 +252,8 @@ class Simulator:
 
 
 class Trainer:
-    """The reference's Trainer: plastic only in phase "plasticity"."""
+    """The reference's Trainer: phase "training" by default (nothing is
+    plastic); "plasticity" as the Simulator."""
 
     @staticmethod
     def train_sorn(inputs=None, phase="training", matrices=None, time_steps=None,
