@@ -21,12 +21,12 @@ _CHUNK = 1 << 20
 _default = None
 
 
-def connect(address=None, token=None, **tls):
+def connect(address=None, token=None, **options):
     """A client for the server at `address` (default: $SORN_SERVER_ADDRESS or
     127.0.0.1:50051); it becomes the default of Simulator and Trainer. `tls`:
     tls_ca, tls_cert, tls_key as for Client."""
     global _default
-    _default = Client(address, token=token, **tls)
+    _default = Client(address, token=token, **options)
     return _default
 
 
@@ -47,16 +47,30 @@ def _flush_at_exit(client_ref):
         pass
 
 
+def _keep_alive(client_ref, closed, interval):
+    # Holds the client only while touching, so that it can be collected.
+    while not closed.wait(interval):
+        client = client_ref()
+        if client is None:
+            return
+        client.touch_live()
+        del client
+
+
 class Client:
     """A channel to one sorn-server. Errors are grpc.RpcError with the
     server's code and message."""
 
     def __init__(self, address=None, token=None, tls_ca=None, tls_cert=None,
-                 tls_key=None):
+                 tls_key=None, keepalive_seconds=120):
         """`token` (default $SORN_TOKEN) is sent as a bearer token. TLS is used
         when `tls_ca` (PEM file of the CA that signed the server's certificate,
         default $SORN_TLS_CA; True: the system's roots) is given; `tls_cert` and
-        `tls_key` (PEM files) add a client certificate for mutual TLS."""
+        `tls_key` (PEM files) add a client certificate for mutual TLS.
+        `keepalive_seconds`: how often a background thread touches the
+        sessions of live state_dicts, so that the server's
+        --ephemeral_session_ttl (default 600 s; keep it longer) does not
+        delete the state of a notebook that is thinking; 0 never."""
         self.address = address or os.environ.get("SORN_SERVER_ADDRESS", DEFAULT_ADDRESS)
         self.token = token or os.environ.get("SORN_TOKEN")
         tls_ca = tls_ca or os.environ.get("SORN_TLS_CA")
@@ -95,11 +109,35 @@ class Client:
         self._released = []
         self._released_lock = threading.Lock()
         self._live = weakref.WeakValueDictionary()  # id -> StateDict (unhashable)
+        self._keepalive_seconds = keepalive_seconds
+        self._keepalive = None  # the thread, started by the first track().
+        self._closed = threading.Event()
         atexit.register(_flush_at_exit, weakref.ref(self))
 
     def track(self, state_dict):
-        """Remembers a live StateDict, so that exit deletes its session too."""
+        """Remembers a live StateDict, so that exit deletes its session too
+        and the keepalive thread touches it."""
         self._live[id(state_dict)] = state_dict
+        if self._keepalive is None and self._keepalive_seconds > 0:
+            self._keepalive = threading.Thread(
+                target=_keep_alive, name="sorn_client keepalive", daemon=True,
+                args=(weakref.ref(self), self._closed, self._keepalive_seconds))
+            self._keepalive.start()
+
+    def touch_live(self):
+        """Uses (GetSession) the session of every live StateDict, which
+        resets its idle time on the server."""
+        try:
+            live = list(self._live.values())
+        except RuntimeError:  # changed by another thread meanwhile: next round.
+            return
+        for state_dict in live:
+            session = state_dict.session
+            try:
+                self.stub.GetSession(pb.GetSessionRequest(name=session.name),
+                                     metadata=self.metadata(session.route), timeout=5)
+            except (grpc.RpcError, ValueError):  # gone, or the channel closed.
+                pass
 
     def release(self, name, route=None):
         """Queues ephemeral session `name` (reached through `route`) for
@@ -145,6 +183,7 @@ class Client:
         return md
 
     def close(self):
+        self._closed.set()
         for state_dict in list(self._live.values()):
             state_dict.release()
         self.flush_released()
@@ -189,8 +228,9 @@ class Client:
             replace=replace, ephemeral=bool(ephemeral))
         if seed is not None:
             header.seed = seed
-        self._import(header, reference.SerializeToString())
-        return Session(self, name)
+        session = Session(self, name)
+        session.created = self._import(header, reference.SerializeToString())
+        return session
 
     def import_state(self, data, name, replace=False):
         """A session from ExportState's bytes (a serialized NetworkState)."""
@@ -205,7 +245,7 @@ class Client:
             yield pb.ImportStateRequest(header=header)
             for at in range(0, len(data), _CHUNK):
                 yield pb.ImportStateRequest(data=data[at:at + _CHUNK])
-        self.stub.ImportState(messages(), metadata=self.metadata(header.name))
+        return self.stub.ImportState(messages(), metadata=self.metadata(header.name))
 
 
 class Session:

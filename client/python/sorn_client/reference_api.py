@@ -32,22 +32,32 @@ import warnings
 import grpc
 import numpy as np
 
-from sorn_client import reference_results, state_handle
+from sorn_client import conversions, reference_results, state_handle
 from sorn_client.client import Session, default_client
 from sorn_client.conversions import PARAM_NAMES
 from sorn_client.state_handle import StateDict
 
 
-def _inputs_and_steps(inputs, steps, params):
+def _inputs_and_steps(inputs, steps, params, matrices):
+    """The input columns the call runs and their number. A new network (or
+    a plain dict's) takes nu from the inputs unless nu= is given; a
+    StateDict's inputs must have its session's nu rows, as the reference
+    asserts, unless nu= overrides it."""
+    if steps is not None and (isinstance(steps, bool) or int(steps) != steps):
+        raise TypeError(f"timesteps must be a whole number, got {steps!r}")
     if inputs is None:
         if steps is None:
             raise ValueError("give time_steps (or timesteps)")
-        return None, steps
+        return None, int(steps)
     values = np.asarray(inputs, dtype=np.float64)
     if values.ndim == 1:
         values = values.reshape(-1, 1)
+    held = _held_params(matrices) if isinstance(matrices, StateDict) else None
+    if "nu" not in params and held is not None and held.get("nu") != values.shape[0]:
+        raise ValueError(f"Input units and input size mismatch: {held.get('nu')} != "
+                         f"{values.shape[0]} (inputs are nu x timesteps)")
     params.setdefault("nu", values.shape[0])
-    steps = values.shape[1] if steps is None else steps
+    steps = values.shape[1] if steps is None else int(steps)
     if values.shape[1] < steps:
         # The reference repeats nothing: the columns are the steps.
         raise ValueError(f"inputs have {values.shape[1]} steps, timesteps is {steps}")
@@ -120,13 +130,17 @@ def _run_fork(client, state, run):
 def _run_session(client, matrices, session, seed, params, run, announce):
     """A call on a session made or imported for it (or the named `session`)."""
     sess = _session_for(client, matrices, session, seed, params, announce)
+    info = sess.created  # what the server made: no GetSession needed.
+    shape = (info.ne, info.ni)
     try:
-        out = sess.run(**run)
+        out = sess.run(**run, shape=shape)
     except BaseException:
         if session is None:
             client.release(sess.name, sess.route)
         raise
-    return out, StateDict(sess) if session is None else sess.state_dict()
+    if session is not None:
+        return out, sess.state_dict()
+    return out, StateDict(sess, conversions.params_from_proto(info.params), shape)
 
 
 def _model_params(params):
@@ -134,9 +148,29 @@ def _model_params(params):
     not, so the drop-in does too, but says so."""
     ignored = sorted(set(params) - set(PARAM_NAMES))
     if ignored:
+        hint = " (simulate_sorn takes matrices=, run() state=)" if "state" in ignored else ""
         warnings.warn(f"ignored keyword arguments (not SORN parameters): "
-                      f"{', '.join(ignored)}", stacklevel=4)
+                      f"{', '.join(ignored)}{hint}", stacklevel=5)
     return {k: v for k, v in params.items() if k in PARAM_NAMES}
+
+
+def _drop_conflicting_ne(matrices, params):
+    """ne comes from the matrices: an ne= that disagrees (the reference's own
+    README passes ne=100 with a 200-neuron state, and crashes) is dropped
+    with a warning, so that the call still continues in place."""
+    if matrices is None or "ne" not in params:
+        return
+    if isinstance(matrices, StateDict):
+        try:
+            ne = matrices.shape[0]  # read once with the session's params.
+        except grpc.RpcError:
+            return  # gone: the call says so, or imports the fetched arrays.
+    else:
+        ne = np.shape(matrices["Wee"])[0]
+    if params["ne"] != ne:
+        warnings.warn(f"ne={params['ne']} ignored: the state has {ne} excitatory neurons",
+                      stacklevel=5)
+        del params["ne"]
 
 
 def _phase(phase, train):
@@ -155,7 +189,10 @@ def _run(train, inputs=None, phase=None, matrices=None, noise=True, timesteps=No
     """One drop-in call: the server output of `record` and the new state_dict."""
     client = client or default_client()
     params = _model_params(params)
-    values, steps = _inputs_and_steps(inputs, timesteps, params)
+    _drop_conflicting_ne(matrices, params)
+    values, steps = _inputs_and_steps(inputs, timesteps, params, matrices)
+    if isinstance(freeze, str):  # the reference's substring test takes one name.
+        freeze = [freeze]
     run = dict(timesteps=steps, inputs=values, noise=noise, freeze=freeze or (),
                train=train, record=record, phase=_phase(phase, train))
     bar = reference_results.progress_bar(progress, steps)

@@ -177,3 +177,26 @@ def test_progress_bars_show_when_asked_and_stay_off_when_not_interactive(fresh_c
     Simulator.run(inputs=inputs(300), timesteps=300, ne=NE)  # auto: not a terminal.
     Simulator.run(inputs=inputs(300), timesteps=300, ne=NE, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_inputs_must_fit_the_state_they_continue(fresh_client):
+    """As the reference asserts: a state_dict's network has nu input units;
+    inputs with other rows are refused before anything runs, unless nu=
+    names the new number (a new network's nu comes from its inputs)."""
+    state, _ = Simulator.run(inputs=inputs(2), timesteps=2, ne=NE, seed=5)
+    for wrong in (np.zeros((NU + 1, 1)), np.zeros((1, NU))):
+        with pytest.raises(ValueError, match=f"mismatch: {NU} != {wrong.shape[0]}"):
+            Simulator.run(inputs=wrong, state=state, timesteps=1)
+    assert state.params["nu"] == NU
+    more, _ = Simulator.run(inputs=np.zeros((NU + 1, 1)), state=state, timesteps=1,
+                            nu=NU + 1)
+    assert more.params["nu"] == NU + 1
+
+
+def test_a_freeze_name_or_a_fractional_step_count(fresh_client):
+    state, _ = Simulator.run(inputs=inputs(2), timesteps=2, ne=NE, seed=6)
+    te = np.array(state["Te"])
+    frozen, _ = Simulator.run(inputs=inputs(3), state=state, timesteps=3, freeze="ip")
+    np.testing.assert_array_equal(frozen["Te"], te)  # one name, as ["ip"].
+    with pytest.raises(TypeError, match="whole number"):
+        Simulator.run(inputs=inputs(3), state=state, timesteps=2.5)

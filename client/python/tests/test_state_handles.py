@@ -236,3 +236,14 @@ def test_an_exiting_interpreter_deletes_its_sessions(server):
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.strip().splitlines()[-1]) >= 2  # alive before exit.
     assert names(server) == set()
+
+
+def test_an_ne_that_disagrees_with_the_state_is_dropped_and_the_state_continues(server):
+    """The reference's README passes ne=100 with a 200-neuron state (and the
+    reference crashes on it): ne comes from the state, the call still forks
+    in place."""
+    state, *_ = Simulator.simulate_sorn(inputs=inputs(0, 2), ne=NE, seed=12, time_steps=2)
+    with pytest.warns(UserWarning, match=f"ne=100 ignored: the state has {NE}"):
+        after, e, *_ = Trainer.train_sorn(inputs=inputs(2), matrices=state, ne=100,
+                                          time_steps=1)
+    assert np.asarray(e).shape == (1, NE) and calls(server, "ImportState") == 0
