@@ -17,6 +17,8 @@
 // tenth lets a freshly copied network's rows take their slack).
 // BM_StepTraining/<ne>: the same, in the training phase (activity only, as an
 // RL agent runs a frozen reservoir).
+// BM_StepExact/<ne>: BM_Step in reference-exact arithmetic (Arithmetic::
+// kExact: every column of Wee and Wei summed and divided at every step).
 #include <unistd.h>
 
 #include <fstream>
@@ -38,13 +40,15 @@ int64_t ResidentKb() {
   return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-// The warmed-up network of each size, built on first use.
-const sorn::Network* WarmNetwork(int ne) {
-  static auto* cache = new std::map<int, std::unique_ptr<sorn::Network>>();
-  auto it = cache->find(ne);
+// The warmed-up network of each size and arithmetic, built on first use.
+const sorn::Network* WarmNetwork(int ne, sorn::Arithmetic arithmetic) {
+  static auto* cache = new std::map<std::pair<int, sorn::Arithmetic>,
+                                    std::unique_ptr<sorn::Network>>();
+  auto it = cache->find({ne, arithmetic});
   if (it != cache->end()) return it->second.get();
-  absl::StatusOr<sorn::Network> net =
-      sorn::Network::Create(sorn::bench::BenchParams(ne), 42);
+  sorn::Params params = sorn::bench::BenchParams(ne);
+  params.arithmetic = arithmetic;
+  absl::StatusOr<sorn::Network> net = sorn::Network::Create(params, 42);
   if (!net.ok()) return nullptr;
   sorn::Random inputs(7);
   std::vector<double> u(net->nu());
@@ -54,14 +58,15 @@ const sorn::Network* WarmNetwork(int ne) {
     for (double& v : u) v = inputs.Uniform();
     (void)net->Step(u, sorn::StepOptions(), &record);
   }
-  std::unique_ptr<sorn::Network>& slot = (*cache)[ne];
+  std::unique_ptr<sorn::Network>& slot = (*cache)[{ne, arithmetic}];
   slot = std::make_unique<sorn::Network>(*std::move(net));
   return slot.get();
 }
 
-void RunSteps(benchmark::State& state, sorn::Phase phase) {
+void RunSteps(benchmark::State& state, sorn::Phase phase,
+              sorn::Arithmetic arithmetic = sorn::Arithmetic::kFast) {
   const int ne = static_cast<int>(state.range(0));
-  const sorn::Network* warm = WarmNetwork(ne);
+  const sorn::Network* warm = WarmNetwork(ne, arithmetic);
   if (warm == nullptr) {
     state.SkipWithError("cannot create the network");
     return;
@@ -95,6 +100,9 @@ void BM_Step(benchmark::State& state) {
 void BM_StepTraining(benchmark::State& state) {
   RunSteps(state, sorn::Phase::kTraining);
 }
+void BM_StepExact(benchmark::State& state) {
+  RunSteps(state, sorn::Phase::kPlasticity, sorn::Arithmetic::kExact);
+}
 
 // Fixed step counts of about a second each.
 BENCHMARK(BM_Step)
@@ -113,6 +121,14 @@ BENCHMARK(BM_Step)
     ->Unit(benchmark::kMicrosecond)
     ->Args({100000})
     ->Iterations(600);
+BENCHMARK(BM_StepExact)
+    ->Unit(benchmark::kMicrosecond)
+    ->Args({200})
+    ->Iterations(150000);
+BENCHMARK(BM_StepExact)
+    ->Unit(benchmark::kMicrosecond)
+    ->Args({1000})
+    ->Iterations(50000);
 BENCHMARK(BM_StepTraining)
     ->Unit(benchmark::kMicrosecond)
     ->Args({200})

@@ -93,6 +93,10 @@ absl::StatusOr<Network> Network::FromState(const NetworkState& state) {
                                /*forbid_diagonal=*/false, &net.wei_));
   RETURN_IF_ERROR(ImportMatrix("Wie", state.wie, ne, ni,
                                /*forbid_diagonal=*/false, &net.wie_));
+  if (state.params.arithmetic == Arithmetic::kExact) {
+    net.wee_.UseExactArithmetic();
+    net.wei_.UseExactArithmetic();
+  }
   RETURN_IF_ERROR(CheckThresholds("Te", state.te, ne));
   RETURN_IF_ERROR(CheckThresholds("Ti", state.ti, ni));
   RETURN_IF_ERROR(CheckActivity("x_prev", state.x_prev, ne));
@@ -291,6 +295,13 @@ void Network::ApplyPlasticity() {
   }
   if (!frozen_.Contains(Mechanism::kIstdp)) {
     ApplyIstdp(params_.eta_inhib, params_.mu_ip, active_y_, x_next_, &wei_);
+  }
+  if (params_.arithmetic == Arithmetic::kExact) {
+    if (!frozen_.Contains(Mechanism::kSs)) {
+      wee_.NormalizeColumnsExact();
+      wei_.NormalizeColumnsExact();
+    }
+    return;
   }
   // Refolding is part of the arithmetic, not of the model: it keeps the lazy
   // column scales exact to rounding. It happens at fixed step counts, so a

@@ -41,6 +41,17 @@ absl::Status CheckLambda(const char* name, NetworkType type, int lambda,
 
 }  // namespace
 
+absl::StatusOr<Arithmetic> ParseArithmetic(const std::string& name) {
+  if (name == "FAST") return Arithmetic::kFast;
+  if (name == "EXACT") return Arithmetic::kExact;
+  return absl::InvalidArgumentError(
+      absl::StrCat("arithmetic must be FAST or EXACT, got \"", name, "\""));
+}
+
+const char* ArithmeticName(Arithmetic arithmetic) {
+  return arithmetic == Arithmetic::kExact ? "EXACT" : "FAST";
+}
+
 absl::StatusOr<NetworkType> ParseNetworkType(const std::string& name) {
   if (name == "Sparse") return NetworkType::kSparse;
   if (name == "Dense") return NetworkType::kDense;

@@ -20,6 +20,22 @@ enum class NetworkType {
 
 absl::StatusOr<NetworkType> ParseNetworkType(const std::string& name);
 
+// How synaptic scaling is computed (docs/SPEC.md, "Arithmetic").
+enum class Arithmetic {
+  // Lazy column scale factors: each step touches only what changed. Weights
+  // stay within ~1e-12 of the reference's; a drive within an ulp of zero
+  // can round the other way, and the trajectory then diverges.
+  kFast,
+  // The reference's operations in its order: every column summed over the
+  // pre-synaptic rows in ascending order, every weight divided by its
+  // column's sum, pruning at <= 0. Every spike and weight equals the
+  // reference's bit for bit (with noise off, or the same noise).
+  kExact,
+};
+// "FAST" or "EXACT".
+absl::StatusOr<Arithmetic> ParseArithmetic(const std::string& name);
+const char* ArithmeticName(Arithmetic arithmetic);
+
 // Every field has the reference package's default. Validate() before use.
 struct Params {
   // Excitatory neurons. At least 5 (so that ni >= 1).
@@ -72,6 +88,8 @@ struct Params {
   // Probability per step that structural plasticity adds one synapse, in
   // [0, 1].
   double sp_probability = 0.1;
+  // Synaptic scaling's arithmetic; fixed for the network's life.
+  Arithmetic arithmetic = Arithmetic::kFast;
 
   // Inhibitory neurons: floor(0.2 * ne), as the reference computes it.
   int ni() const;

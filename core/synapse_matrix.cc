@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -328,7 +329,7 @@ void SynapseMatrix::FoldScales() {
     bool pruned = false;
     for (Synapse& s : MutableRow(j)) {
       s.stored *= column_scale_[s.post];
-      if (s.stored < kMinWeight) {
+      if (s.stored < keep_min_) {
         s.stored = 0.0;
         --column_count_[s.post];
         --nnz_;
@@ -342,6 +343,39 @@ void SynapseMatrix::FoldScales() {
   std::fill(column_scale_.begin(), column_scale_.end(), 1.0);
   std::fill(inverse_scale_.begin(), inverse_scale_.end(), 1.0);
   for (int i = 0; i < cols(); ++i) MarkDirty(i);
+  sums_need_refresh_ = false;
+}
+
+void SynapseMatrix::UseExactArithmetic() {
+  exact_ = true;
+  keep_min_ = std::numeric_limits<double>::denorm_min();
+  // An exact network's own export has every scale 1 already: folding would
+  // only rewrite its sums and flags, and export -> import -> export would
+  // not be the identity.
+  if (std::any_of(column_scale_.begin(), column_scale_.end(),
+                  [](double scale) { return scale != 1.0; })) {
+    FoldScales();
+  }
+}
+
+void SynapseMatrix::NormalizeColumnsExact() {
+  // column_sum_ holds the exact sums here; afterwards the sums of the
+  // divided weights, 1 up to rounding, as the running sums would.
+  std::fill(column_sum_.begin(), column_sum_.end(), 0.0);
+  double* sum = column_sum_.data();
+  for (int j = 0; j < rows(); ++j) {
+    for (const Synapse& s : row(j)) sum[s.post] += s.stored;
+  }
+  // Every weight divided, also by a sum of exactly 1 (w / 1 == w): a
+  // branch on it would be mispredicted about half the time.
+  for (int j = 0; j < rows(); ++j) {
+    for (Synapse& s : MutableRow(j)) s.stored /= sum[s.post];
+  }
+  for (int i = 0; i < cols(); ++i) {
+    column_sum_[i] = column_count_[i] > 0 ? 1.0 : 0.0;
+  }
+  for (int32_t i : dirty_list_) column_dirty_[i] = 0;
+  dirty_list_.clear();
   sums_need_refresh_ = false;
 }
 

@@ -141,8 +141,23 @@ class SynapseMatrix {
   // without synapses stays empty (SPEC.md: no division by zero).
   void NormalizeColumns();
   // Folds the scales into the stored values, prunes weights below
-  // kMinWeight, and recomputes the sums exactly.
+  // kMinWeight (in exact arithmetic: weights <= 0), and recomputes the sums
+  // exactly.
   void FoldScales();
+
+  // Reference-exact arithmetic (Arithmetic::kExact) from now on: the scales
+  // are folded to 1 and stay 1, so a stored value is the weight itself;
+  // plasticity prunes at <= 0 as the reference does, not below kMinWeight;
+  // callers normalize with NormalizeColumnsExact, never NormalizeColumns.
+  void UseExactArithmetic();
+  bool exact() const { return exact_; }
+  // Synaptic scaling as the reference computes it: each column's sum,
+  // accumulated over the rows in ascending order (as NumPy's sum(axis=0)),
+  // then each weight divided by its column's sum. Every column, changed or
+  // not, as the reference does: a weight divided by a sum that rounded to
+  // 1 - ulp is not the weight. A column whose sum is exactly 1 is skipped
+  // (w / 1 == w). REQUIRES: exact().
+  void NormalizeColumnsExact();
   // True when a running sum may have lost relative precision (a column lost
   // almost all of its weight); callers then FoldScales().
   bool sums_need_refresh() const { return sums_need_refresh_; }
@@ -193,12 +208,16 @@ class SynapseMatrix {
   std::vector<uint32_t> changed_;    // UpdateRow scratch; not state.
   int64_t nnz_ = 0;
   bool sums_need_refresh_ = false;
+  bool exact_ = false;
+  // Weights below this are pruned: kMinWeight, or in exact arithmetic the
+  // smallest positive double (so that exactly the weights <= 0 are).
+  double keep_min_ = kMinWeight;
 };
 
 inline bool SynapseMatrix::ApplyDelta(Synapse& s, double delta) {
   const double old_weight = s.stored * column_scale_[s.post];
   double new_weight = old_weight + delta;
-  if (new_weight < kMinWeight) {
+  if (new_weight < keep_min_) {
     RemoveFromColumn(s.post, old_weight);
     s.stored = 0.0;
     return false;

@@ -2,7 +2,9 @@
 // SORN parameters from the flags.
 #include "client/cpp/sornctl_args.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -64,11 +66,16 @@ absl::Status SetParams(const Args& args, pb::Params* params) {
         return Usage("--" + key + " takes a number");
       r->SetDouble(params, field, v);
     } else {
-      const auto* e = field->enum_type()->FindValueByName(
-          value == "Dense" || value == "dense"     ? "DENSE"
-          : value == "Sparse" || value == "sparse" ? "SPARSE"
-                                                   : value);
-      if (e == nullptr) return Usage("--" + key + " is Sparse or Dense");
+      // Enums (network types, arithmetic) in any case: Dense, DENSE, exact.
+      const auto* type = field->enum_type();
+      const auto* e = type->FindValueByName(absl::AsciiStrToUpper(value));
+      if (e == nullptr || e->number() == 0) {
+        std::vector<std::string> names;
+        for (int k = 1; k < type->value_count(); ++k) {
+          names.push_back(type->value(k)->name());
+        }
+        return Usage("--" + key + " is one of " + absl::StrJoin(names, ", "));
+      }
       r->SetEnum(params, field, e);
     }
   }

@@ -198,7 +198,7 @@ absl::Status Train(SornClient& c, const Args& a) { return Run(c, a, true); }
 constexpr Command kCommands[] = {
     {"create",
      "create NAME [--seed=N] [--record_buffer_steps=N] [--ne=.. "
-     "--eta_stdp=.. any SORN parameter]",
+     "--eta_stdp=.. --arithmetic=EXACT|FAST any SORN parameter]",
      1, Create},
     {"delete", "delete NAME", 1, Delete},
     {"export",

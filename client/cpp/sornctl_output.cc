@@ -64,11 +64,12 @@ void PrintInfo(const pb::SessionInfo& i) {
   std::printf(
       "name: %s\nne: %d\nni: %d\nnu: %d\nseed: %llu\nstep: %lld\nfrozen: %s\n"
       "ee_connections: %lld\nei_connections: %lld\nie_connections: %lld\n"
-      "recorded_steps: %lld\nrate_x: %.6f\nrate_y: %.6f\n",
+      "recorded_steps: %lld\nrate_x: %.6f\nrate_y: %.6f\narithmetic: %s\n",
       i.name().c_str(), i.ne(), i.ni(), i.nu(), (unsigned long long)i.seed(),
       (long long)i.step(), frozen.c_str(), (long long)i.ee_connections(),
       (long long)i.ei_connections(), (long long)i.ie_connections(),
-      (long long)i.recorded_steps(), i.rate_x(), i.rate_y());
+      (long long)i.recorded_steps(), i.rate_x(), i.rate_y(),
+      pb::Arithmetic_Name(i.params().arithmetic()).c_str());
 }
 
 absl::Status Print(absl::StatusOr<pb::SessionInfo> info) {

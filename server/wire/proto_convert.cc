@@ -23,6 +23,19 @@ absl::StatusOr<NetworkType> TypeFromProto(pb::NetworkType type,
   }
 }
 
+absl::StatusOr<Arithmetic> ArithmeticFromProto(pb::Arithmetic arithmetic) {
+  switch (arithmetic) {
+    case pb::ARITHMETIC_UNSPECIFIED:
+    case pb::FAST:
+      return Arithmetic::kFast;
+    case pb::EXACT:
+      return Arithmetic::kExact;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown arithmetic ", static_cast<int>(arithmetic)));
+  }
+}
+
 pb::NetworkType TypeToProto(NetworkType type) {
   return type == NetworkType::kDense ? pb::DENSE : pb::SPARSE;
 }
@@ -123,6 +136,7 @@ absl::StatusOr<Params> ParamsFromProto(const pb::Params& p) {
   if (p.has_h_ip()) params.h_ip = p.h_ip();
   if (p.has_noise_sd()) params.noise_sd = p.noise_sd();
   if (p.has_sp_probability()) params.sp_probability = p.sp_probability();
+  ASSIGN_OR_RETURN(params.arithmetic, ArithmeticFromProto(p.arithmetic()));
   return params;
 }
 
@@ -147,6 +161,8 @@ void ParamsToProto(const Params& params, pb::Params* p) {
   p->set_h_ip(params.EffectiveHip());
   p->set_noise_sd(params.noise_sd);
   p->set_sp_probability(params.sp_probability);
+  p->set_arithmetic(params.arithmetic == Arithmetic::kExact ? pb::EXACT
+                                                            : pb::FAST);
 }
 
 absl::StatusOr<Phase> PhaseFromProto(pb::Phase phase, Phase fallback) {

@@ -35,6 +35,10 @@ check "health" 0 "$ctl" health
 expect "health says" "SERVING"
 check "create" 0 "$ctl" create demo --seed=3 --ne=100 --nu=5 --eta_stdp=0.002
 expect "create ne" "^ne: 100$"
+check "create exact" 0 "$ctl" create exact --ne=50 --arithmetic=exact
+expect "create arithmetic" "arithmetic: EXACT"
+check "bad arithmetic" 2 "$ctl" create slow --arithmetic=slow
+expect "bad arithmetic names the values" "is one of FAST, EXACT"
 check "get" 0 "$ctl" get demo
 expect "get ni" "^ni: 20$"
 "$python" -c "import numpy as np; np.save('in.npy', np.random.default_rng(1).random((5, 300)))"

@@ -172,8 +172,11 @@ absl::StatusOr<GoldenCase> LoadGoldenCase(const std::string& dir) {
   return c;
 }
 
-std::string ReplayGoldenCase(const GoldenCase& golden, double tolerance) {
-  absl::StatusOr<Network> net = Network::FromState(golden.initial);
+std::string ReplayGoldenCase(const GoldenCase& golden, Arithmetic arithmetic,
+                             double tolerance) {
+  NetworkState initial = golden.initial;
+  initial.params.arithmetic = arithmetic;
+  absl::StatusOr<Network> net = Network::FromState(initial);
   if (!net.ok()) return absl::StrCat("cannot import: ", net.status().message());
   const int nu = golden.params.nu;
   const int steps = golden.timesteps;

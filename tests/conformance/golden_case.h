@@ -31,10 +31,12 @@ struct GoldenCase {
 // Reads case.json and the .npy files of the folder `dir`.
 absl::StatusOr<GoldenCase> LoadGoldenCase(const std::string& dir);
 
-// Replays the case. Returns "" when every spike, every count and the final
-// weights and thresholds (to `tolerance`) match, else what differs first and
-// at which step.
-std::string ReplayGoldenCase(const GoldenCase& golden, double tolerance = 1e-9);
+// Replays the case in `arithmetic`. Returns "" when every spike, every count
+// and the final weights and thresholds (to `tolerance`; 0: bit for bit)
+// match, else what differs first and at which step.
+std::string ReplayGoldenCase(const GoldenCase& golden,
+                             Arithmetic arithmetic = Arithmetic::kExact,
+                             double tolerance = 0.0);
 
 // The case folders (those holding a case.json) directly inside `dir`, or
 // `dir` itself when it is one; sorted by name.

@@ -11,12 +11,34 @@ TEST(GoldenCaseTest, FindsAllSevenCases) {
 }
 
 // The lazy column scaling keeps weights far closer than the 1e-9 required.
-TEST(GoldenCaseTest, EveryCaseMatchesToOnePartIn1e12) {
+TEST(GoldenCaseTest, EveryCaseMatchesToOnePartIn1e12InFastArithmetic) {
   for (const std::string& dir : FindGoldenCases(SORN_GOLDEN_DIR)) {
     absl::StatusOr<GoldenCase> golden = LoadGoldenCase(dir);
     ASSERT_TRUE(golden.ok()) << golden.status();
-    EXPECT_EQ(ReplayGoldenCase(*golden, 1e-12), "") << golden->name;
+    EXPECT_EQ(ReplayGoldenCase(*golden, Arithmetic::kFast, 1e-12), "")
+        << golden->name;
   }
+}
+
+TEST(GoldenCaseTest, EveryCaseMatchesBitForBitInExactArithmetic) {
+  for (const std::string& dir : FindGoldenCases(SORN_GOLDEN_DIR)) {
+    absl::StatusOr<GoldenCase> golden = LoadGoldenCase(dir);
+    ASSERT_TRUE(golden.ok()) << golden.status();
+    EXPECT_EQ(ReplayGoldenCase(*golden, Arithmetic::kExact, 0.0), "")
+        << golden->name;
+  }
+}
+
+// FAST is not bit for bit (else the EXACT test above would prove nothing
+// about the arithmetic): some final weight of some case differs.
+TEST(GoldenCaseTest, FastArithmeticIsNotBitForBit) {
+  int differing = 0;
+  for (const std::string& dir : FindGoldenCases(SORN_GOLDEN_DIR)) {
+    absl::StatusOr<GoldenCase> golden = LoadGoldenCase(dir);
+    ASSERT_TRUE(golden.ok()) << golden.status();
+    differing += !ReplayGoldenCase(*golden, Arithmetic::kFast, 0.0).empty();
+  }
+  EXPECT_GT(differing, 0);
 }
 
 TEST(GoldenCaseTest, ReplayReportsTheFirstDifference) {

@@ -125,5 +125,14 @@ TEST(ParamsTest, NetworkTypeNames) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(ParamsTest, ArithmeticNames) {
+  EXPECT_EQ(*ParseArithmetic("FAST"), Arithmetic::kFast);
+  EXPECT_EQ(*ParseArithmetic("EXACT"), Arithmetic::kExact);
+  EXPECT_EQ(ParseArithmetic("exact").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_STREQ(ArithmeticName(Arithmetic::kExact), "EXACT");
+  EXPECT_EQ(Params().arithmetic, Arithmetic::kFast);  // the server default.
+}
+
 }  // namespace
 }  // namespace sorn

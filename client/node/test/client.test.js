@@ -61,6 +61,15 @@ test('sorn-server from Node.js', async (t) => {
     await assert.rejects(client.getSession('b'), (err) => err.code === grpc.status.NOT_FOUND);
   });
 
+  await t.test('a session in EXACT arithmetic says so', async () => {
+    const client = new SornClient(address);
+    t.after(() => client.close());
+    const info = await client.createSession('exact', { ne: 50, arithmetic: 'EXACT' }, { seed: 1 });
+    assert.equal(info.params.arithmetic, 'EXACT');
+    const fast = await client.createSession('fast', { ne: 50 }, { seed: 1 });
+    assert.equal(fast.params.arithmetic, 'FAST');  // the default.
+  });
+
   await t.test('a readout fitted on recorded steps classifies new ones', async () => {
     const client = new SornClient(address);
     t.after(() => client.close());

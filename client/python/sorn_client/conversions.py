@@ -9,7 +9,10 @@ _INT_PARAMS = ("ne", "nu", "lambda_ee", "lambda_ei", "lambda_ie")
 _FLOAT_PARAMS = ("eta_stdp", "eta_inhib", "eta_ip", "te_min", "te_max", "ti_min",
                  "ti_max", "mu_ip", "sigma_ip", "h_ip", "noise_sd", "sp_probability")
 _TYPE_PARAMS = ("network_type_ee", "network_type_ei", "network_type_ie")
-PARAM_NAMES = _INT_PARAMS + _FLOAT_PARAMS + _TYPE_PARAMS
+# Enums: field -> proto enum. "FAST"/"EXACT", "Sparse"/"Dense" in any case.
+_ENUM_PARAMS = {name: pb.NetworkType for name in _TYPE_PARAMS}
+_ENUM_PARAMS["arithmetic"] = pb.Arithmetic
+PARAM_NAMES = _INT_PARAMS + _FLOAT_PARAMS + tuple(_ENUM_PARAMS)
 
 
 def params_to_proto(**params):
@@ -26,7 +29,7 @@ def params_to_proto(**params):
         elif name in _FLOAT_PARAMS:
             setattr(proto, name, float(value))
         else:
-            setattr(proto, name, pb.NetworkType.Value(str(value).upper()))
+            setattr(proto, name, _ENUM_PARAMS[name].Value(str(value).upper()))
     return proto
 
 
@@ -36,9 +39,9 @@ def params_from_proto(proto):
     params = {}
     for name in PARAM_NAMES:
         value = getattr(proto, name)
-        if name in _TYPE_PARAMS:  # not optional: 0 is unspecified.
+        if name in _ENUM_PARAMS:  # not optional: 0 is unspecified.
             if value != 0:
-                params[name] = pb.NetworkType.Name(value)
+                params[name] = _ENUM_PARAMS[name].Name(value)
         elif proto.HasField(name):
             params[name] = value
     return params

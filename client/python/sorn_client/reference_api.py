@@ -97,12 +97,14 @@ def _session_for(client, matrices, name, seed, params, announce):
     (a StateDict's session's parameters, overridden by the call's)."""
     ephemeral = name is None
     if matrices is None:
+        params = {"arithmetic": "EXACT", **params}
         made = client.create_session(name, seed=seed, ephemeral=ephemeral, **params)
         if announce:
             reference_results.announce_network(made.created, announce)
         return made
     if isinstance(matrices, StateDict) and matrices.session.client is client:
         params = {**(_held_params(matrices) or {}), **params}
+    params = {"arithmetic": "EXACT", **params}
     params["ne"] = np.asarray(matrices["Wee"]).shape[0]
     return client.import_state_dict(matrices, name=name, seed=seed,
                                     replace=name is not None, ephemeral=ephemeral,

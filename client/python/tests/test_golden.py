@@ -1,7 +1,8 @@
 """The reference package's conformance cases through the Python client, by
 both of its APIs: each case's initial state_dict imported, replayed, and
-compared spike for spike (weights within 1e-9) with what the reference
-recorded."""
+compared spike for spike and weight for weight, bit for bit (the drop-in's
+EXACT arithmetic), with what the reference recorded; and in FAST arithmetic,
+weights within 1e-9."""
 
 import json
 import os
@@ -27,15 +28,17 @@ def load_case(case):
     return meta, state_dict, arguments, load
 
 
-def check(load, final, E, I, R, C):
+def check(load, final, E, I, R, C, exact=True):
     np.testing.assert_array_equal(np.asarray(E), load("expected_X.npy"))
     np.testing.assert_array_equal(np.asarray(I), load("expected_Y.npy"))
     np.testing.assert_array_equal(np.asarray(R)[:, :, 0], load("expected_R.npy"))
     np.testing.assert_array_equal(np.asarray(C), load("expected_ee_conn.npy"))
-    np.testing.assert_allclose(final["Wee"], load("expected_Wee.npy"), rtol=0, atol=1e-9)
-    np.testing.assert_allclose(final["Wei"], load("expected_Wei.npy"), rtol=0, atol=1e-9)
-    np.testing.assert_allclose(final["Te"].ravel(), load("expected_Te.npy"), rtol=0,
-                               atol=1e-9)
+    # The drop-in runs in EXACT arithmetic: the reference's bits.
+    tolerance = 0 if exact else 1e-9
+    for key, expected in (("Wee", "expected_Wee.npy"), ("Wei", "expected_Wei.npy"),
+                          ("Te", "expected_Te.npy")):
+        got = final[key].ravel() if key == "Te" else final[key]
+        np.testing.assert_allclose(got, load(expected), rtol=0, atol=tolerance)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -54,10 +57,40 @@ def test_run_api_with_callbacks(client, case):
     final, values = runner(state=state_dict, timesteps=meta["timesteps"],
                            callbacks=["ExcitatoryActivation", "InhibitoryActivation",
                                       "RecurrentActivation", "EEConnectionCounts",
-                                      "WEE", "TE"], **arguments)
+                                      "EIConnectionCounts", "WEE", "TE"], **arguments)
     check(load, final, values["ExcitatoryActivation"], values["InhibitoryActivation"],
           values["RecurrentActivation"], values["EEConnectionCounts"])
+    np.testing.assert_array_equal(np.asarray(values["EIConnectionCounts"]),
+                                  load("expected_ei_conn.npy"))
     # The callbacks' last weights and thresholds are the final state's.
     np.testing.assert_array_equal(values["WEE"][-1], final["Wee"])
     np.testing.assert_array_equal(values["TE"][-1], final["Te"])
     assert len(values["WEE"]) == meta["timesteps"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fast_arithmetic(client, case):
+    meta, state_dict, arguments, load = load_case(case)
+    runner = Trainer.train_sorn if meta["runner"] == "trainer" else Simulator.simulate_sorn
+    final, E, I, R, C = runner(matrices=state_dict, time_steps=meta["timesteps"],
+                               arithmetic="FAST", **arguments)
+    assert final.params["arithmetic"] == "FAST"
+    check(load, final, E, I, R, C, exact=False)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_state_dict_continuation_is_the_reference_run(client, case):
+    """The case run in two calls, the second continuing the first's
+    state_dict on the server (a fork, no transfer): the same spikes and
+    weights as the reference's one run."""
+    meta, state_dict, arguments, load = load_case(case)
+    runner = Trainer.train_sorn if meta["runner"] == "trainer" else Simulator.simulate_sorn
+    inputs = arguments.pop("inputs")
+    half = meta["timesteps"] // 2
+    middle, *first = runner(matrices=state_dict, inputs=inputs[:, :half], time_steps=half,
+                            **arguments)
+    arguments.pop("nu"), arguments.pop("h_ip")  # the session holds them.
+    final, *second = runner(matrices=middle, inputs=inputs[:, half:],
+                            time_steps=meta["timesteps"] - half, freeze=arguments.pop("freeze"),
+                            phase=arguments.pop("phase"), noise=arguments.pop("noise"))
+    check(load, final, *(a + b for a, b in zip(first, second)))

@@ -200,3 +200,17 @@ def test_a_freeze_name_or_a_fractional_step_count(fresh_client):
     np.testing.assert_array_equal(frozen["Te"], te)  # one name, as ["ip"].
     with pytest.raises(TypeError, match="whole number"):
         Simulator.run(inputs=inputs(3), state=state, timesteps=2.5)
+
+
+def test_the_drop_in_runs_in_exact_arithmetic_unless_told(fresh_client):
+    """EXACT for the drop-in (the reference's bits); a session made
+    directly gets the server's default, FAST; arithmetic= overrides."""
+    state, _ = Simulator.run(inputs=inputs(2), timesteps=2, ne=NE, seed=7)
+    assert state.params["arithmetic"] == "EXACT"
+    fast, _ = Simulator.run(inputs=inputs(2), timesteps=2, ne=NE, seed=7, arithmetic="fast")
+    assert fast.params["arithmetic"] == "FAST"
+    made = fresh_client.create_session(ne=NE, ephemeral=True)
+    assert sorn_client.conversions.params_from_proto(made.created.params)["arithmetic"] == "FAST"
+    plain = {k: np.array(v) for k, v in state.items()}
+    again, _ = Simulator.run(inputs=inputs(2), state=plain, timesteps=2)  # imported.
+    assert again.params["arithmetic"] == "EXACT"

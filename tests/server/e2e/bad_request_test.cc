@@ -123,6 +123,12 @@ TEST(BadRequestTest, EachGetsItsCodeAndNothingIsLost) {
                static_cast<pb::NetworkType>(7));
          });
        }},
+      {"unknown arithmetic", StatusCode::INVALID_ARGUMENT, "arithmetic",
+       [](auto* s) {
+         return Create(s, "ar", [](auto& r) {
+           r.mutable_params()->set_arithmetic(static_cast<pb::Arithmetic>(9));
+         });
+       }},
       {"record buffer over limit", StatusCode::RESOURCE_EXHAUSTED,
        "--max_record_buffer_steps",
        [](auto* s) {
