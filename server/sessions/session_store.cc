@@ -335,13 +335,15 @@ absl::Status SessionStore::Persist(Session& session, bool memory_held) {
   absl::Status written = Write(session, memory_held);
   if (written.ok()) return written;
   absl::Status rolled_back = RollBack(session);
-  return absl::Status(
-      written.code(),
-      absl::StrCat(written.message(),
-                   rolled_back.ok()
-                       ? "; the session is back at its last saved state"
-                       : absl::StrCat("; and it could not be rolled back: ",
-                                      rolled_back.message())));
+  std::string outcome =
+      rolled_back.ok() ? "; the session is back at its last saved state"
+      : absl::IsNotFound(rolled_back)
+          // A fork_to fork, written first by this checkpoint: its call
+          // fails, which discards it.
+          ? "; the session had never been saved"
+          : absl::StrCat("; and it could not be rolled back: ",
+                         rolled_back.message());
+  return absl::Status(written.code(), absl::StrCat(written.message(), outcome));
 }
 
 absl::Status SessionStore::RollBack(Session& session) {

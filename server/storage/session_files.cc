@@ -1,6 +1,7 @@
 #include "server/storage/session_files.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -44,6 +45,8 @@ absl::Status ErrnoStatus(int error, const std::string& what) {
       return absl::ResourceExhaustedError(message);
     case EIO:
       return absl::UnavailableError(message);
+    case ENOENT:
+      return absl::NotFoundError(message);
     default:
       return absl::InternalError(message);
   }
@@ -198,6 +201,11 @@ absl::StatusOr<std::string> SessionFiles::MoveAside(
 absl::Status SessionFiles::Remove(const std::string& tenant,
                                   const std::string& name) {
   const std::string path = PathOf(tenant, name);
+  // No file (a RunRequest.fork_to fork whose run failed before its first
+  // checkpoint) is not an error, also where unlink would say EROFS.
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT)
+    return absl::OkStatus();
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return Errno("unlink " + path);
   return FsyncDir((fs::path(dir_) / tenant).string());

@@ -617,6 +617,42 @@ TEST_F(LifecycleTest, AFullDiskRefusesChangesAndRollsBack) {
   }
 }
 
+TEST_F(LifecycleTest, AForkedRunWhoseResultCannotBeSavedLeavesNoFork) {
+  // A RunRequest.fork_to fork is first written by its run's last
+  // checkpoint; if that fails (a full disk, or one the kernel remounted
+  // read-only after I/O errors), the call fails and the fork goes, in
+  // memory and on disk, and the source is as it was.
+  fs::create_directories(dir_);
+  if (mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=1m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno)
+                 << "); the test needs root";
+  }
+  TestServer server(Flags());
+  ASSERT_TRUE(server.ok());
+  auto stub = server.NewStub();
+  ASSERT_TRUE(CreateSized(stub.get(), "source", 60, 5).ok());
+  ASSERT_EQ(
+      mount(nullptr, dir_.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr), 0)
+      << std::strerror(errno);
+  pb::RunRequest forked = UniformRun("source", 200, 3);
+  forked.set_fork_to("fork");
+  grpc::Status s;
+  RunCall(stub.get(), forked, false, &s);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.error_message().find("had never been saved"), std::string::npos)
+      << s.error_message();
+  grpc::Status missing;
+  GetSessionInfo(stub.get(), "fork", &missing);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND)
+      << missing.error_message();
+  EXPECT_EQ(GetSessionInfo(stub.get(), "source").step(), 0);
+  ASSERT_EQ(mount(nullptr, dir_.c_str(), nullptr, MS_REMOUNT, nullptr), 0);
+  // With a writable disk the same call works, and its fork is on disk.
+  RunCall(stub.get(), forked, false, &s);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(GetSessionInfo(stub.get(), "fork").step(), 200);
+}
+
 // --- Start-up
 // ------------------------------------------------------------------
 
