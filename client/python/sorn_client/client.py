@@ -23,8 +23,9 @@ _default = None
 
 def connect(address=None, token=None, **options):
     """A client for the server at `address` (default: $SORN_SERVER_ADDRESS or
-    127.0.0.1:50051); it becomes the default of Simulator and Trainer. `tls`:
-    tls_ca, tls_cert, tls_key as for Client."""
+    127.0.0.1:50051); it becomes the default of Simulator and Trainer.
+    `options`: tls_ca, tls_cert, tls_key and keepalive_seconds, as for
+    Client."""
     global _default
     _default = Client(address, token=token, **options)
     return _default

@@ -166,8 +166,8 @@ class Plotter:
     def plot_network(corr, corr_thres=0.1, fig_name=None):
         """Neurons on a circle, joined where their correlation exceeds
         corr_thres (the reference draws this with networkx). Saved to
-        fig_name; None (the reference's default) saves NetworkGraph.png, and
-        False only returns the figure."""
+        fig_name; None (the reference's default, with which the reference
+        writes "None.png") saves NetworkGraph.png, and False saves nothing."""
         c = np.asarray(corr)
         n = c.shape[0]
         angle = 2 * np.pi * np.arange(n) / max(n, 1)

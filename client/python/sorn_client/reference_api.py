@@ -32,9 +32,11 @@ import warnings
 import grpc
 import numpy as np
 
+from sorn_client import callbacks as callbacks_module
 from sorn_client import conversions, reference_results, state_handle
 from sorn_client.client import Session, default_client
 from sorn_client.conversions import PARAM_NAMES
+from sorn_client.initializer import SornInputError
 from sorn_client.state_handle import StateDict
 
 
@@ -45,6 +47,8 @@ def _inputs_and_steps(inputs, steps, params, matrices):
     asserts, unless nu= overrides it."""
     if steps is not None and (isinstance(steps, bool) or int(steps) != steps):
         raise TypeError(f"timesteps must be a whole number, got {steps!r}")
+    if steps is not None and steps < 1:
+        raise SornInputError(f"timesteps must be >= 1, got {steps}")
     if inputs is None:
         if steps is None:
             raise ValueError("give time_steps (or timesteps)")
@@ -54,7 +58,7 @@ def _inputs_and_steps(inputs, steps, params, matrices):
         values = values.reshape(-1, 1)
     held = _held_params(matrices) if isinstance(matrices, StateDict) else None
     if "nu" not in params and held is not None and held.get("nu") != values.shape[0]:
-        raise ValueError(f"Input units and input size mismatch: {held.get('nu')} != "
+        raise SornInputError(f"Input units and input size mismatch: {held.get('nu')} != "
                          f"{values.shape[0]} (inputs are nu x timesteps)")
     params.setdefault("nu", values.shape[0])
     steps = values.shape[1] if steps is None else int(steps)
@@ -137,8 +141,9 @@ def _run_session(client, matrices, session, seed, params, run, announce):
     try:
         out = sess.run(**run, shape=shape)
     except BaseException:
-        if session is None:
+        if session is None:  # made for this call: it goes now, not later.
             client.release(sess.name, sess.route)
+            client.flush_released()
         raise
     if session is not None:
         return out, sess.state_dict()
@@ -175,29 +180,41 @@ def _drop_conflicting_ne(matrices, params):
         del params["ne"]
 
 
-def _phase(phase, train):
+def _phase(phase, train, matrices):
     """The phase decides whether plasticity runs, for the Simulator too (a
     deliberate difference: the reference's Simulator is plastic even when
-    asked for "training"; docs/SPEC.md)."""
+    asked for "training"; README, "Deliberate differences"). Training
+    continues a state, as in the reference, which fails without one."""
     phase = phase or ("training" if train else "plasticity")
     if phase not in ("plasticity", "training"):
-        raise ValueError(f"Phase can be either 'plasticity' or 'training', got {phase!r}")
+        raise SornInputError(f"Phase can be either 'plasticity' or 'training', got {phase!r}")
+    if phase == "training" and matrices is None:
+        raise SornInputError("the training phase continues a state: give state= "
+                             "(matrices= for simulate_sorn / train_sorn)")
     return phase
 
 
-def _run(train, inputs=None, phase=None, matrices=None, noise=True, timesteps=None,
-         freeze=None, record=None, progress=None, announce="print", session=None,
-         seed=None, client=None, **params):
-    """One drop-in call: the server output of `record` and the new state_dict."""
-    client = client or default_client()
-    params = _model_params(params)
+# Keywords of every drop-in call beyond the reference's (the README lists
+# them); the rest are SORN parameters.
+_OPTIONS = ("session", "seed", "client", "progress", "announce")
+
+
+def _run(train, inputs, phase, matrices, noise, timesteps, freeze, record, kwargs):
+    """One drop-in call: the server output of `record` and the new state_dict.
+    `kwargs`: the caller's keywords (_OPTIONS, SORN parameters, and others,
+    which are ignored with a warning)."""
+    options = {key: kwargs.pop(key, None) for key in _OPTIONS}
+    client = options["client"] or default_client()
+    session, seed = options["session"], options["seed"]
+    announce = options["announce"] or "print"
+    params = _model_params(kwargs)
     _drop_conflicting_ne(matrices, params)
     values, steps = _inputs_and_steps(inputs, timesteps, params, matrices)
-    if isinstance(freeze, str):  # the reference's substring test takes one name.
+    if isinstance(freeze, str):  # one name (the reference tests substrings of it).
         freeze = [freeze]
     run = dict(timesteps=steps, inputs=values, noise=noise, freeze=freeze or (),
-               train=train, record=record, phase=_phase(phase, train))
-    bar = reference_results.progress_bar(progress, steps)
+               train=train, record=record, phase=_phase(phase, train, matrices))
+    bar = reference_results.progress_bar(options["progress"], steps)
     if bar is not None:
         run["on_steps"] = bar.update
     try:
@@ -243,7 +260,7 @@ def _tuple_call(train, inputs, phase, matrices, time_steps, noise, freeze, kwarg
     else:
         record = reference_results.TUPLE_RECORD
     out, state_dict, steps = _run(train, inputs, phase, matrices, noise, steps, freeze,
-                                  record, **kwargs)
+                                  record, kwargs)
     if callbacks is not None:
         return state_dict, reference_results.callback_values(callbacks, out, steps)
     return reference_results.five_tuple(state_dict, out)
@@ -258,8 +275,12 @@ def _run_call(train, inputs, phase, state, timesteps, noise, freeze, callbacks, 
     callbacks = reference_results.check_callbacks(callbacks)
     kwargs.setdefault("announce", "log")
     out, state_dict, steps = _run(train, inputs, phase, state, noise, steps, freeze,
-                                  reference_results.record_for(callbacks), **kwargs)
+                                  reference_results.record_for(callbacks), kwargs)
     return state_dict, reference_results.callback_values(callbacks, out, steps)
+
+
+_AVAILABLE_CALLBACKS = {name: getattr(callbacks_module, name)
+                        for name in reference_results.CALLBACKS}
 
 
 class Simulator:
@@ -268,9 +289,13 @@ class Simulator:
 
     Beyond the reference's arguments, every call takes `seed=` (a new
     network's generator), `session="name"` (run in that named session, which
-    is kept; returns a plain dict), `client=` (default: default_client()) and
+    is kept; returns a plain dict), `client=` (default: default_client()),
     `progress=` (None: a bar on terminals and notebooks for calls over a
-    second; True; False)."""
+    second; True; False) and `announce=` ("print" or "log": how a new
+    network's "Network Initialized" lines come; by default simulate_sorn
+    prints them, as 0.6 did, and run logs them, as 0.7 does)."""
+
+    avail_callbacks = _AVAILABLE_CALLBACKS  # as the reference's: name -> class.
 
     @staticmethod
     def simulate_sorn(inputs=None, phase="plasticity", matrices=None, time_steps=None,
@@ -293,6 +318,8 @@ class Simulator:
 class Trainer:
     """The reference's Trainer: phase "training" by default (nothing is
     plastic); "plasticity" as the Simulator."""
+
+    avail_callbacks = _AVAILABLE_CALLBACKS
 
     @staticmethod
     def train_sorn(inputs=None, phase="training", matrices=None, time_steps=None,

@@ -2,7 +2,7 @@
 
 The server records only what a call needs: the reference's callbacks (or
 the 5-tuple of simulate_sorn) decide the RunRequest's RecordSelection, so a
-one-step call with one callback moves a few hundred bytes. The streamed
+one-step call with one callback moves a dozen bytes. The streamed
 blocks are then cut into the reference's per-step containers: lists of T
 arrays, one per step, as its Callbacks and simulate_sorn build them.
 
@@ -22,6 +22,7 @@ import time
 
 import numpy as np
 
+from sorn_client.initializer import SornInputError
 from sorn_client_pb import sorn_pb2 as pb
 
 CALLBACKS = ("ExcitatoryActivation", "InhibitoryActivation", "RecurrentActivation",
@@ -35,11 +36,11 @@ def check_callbacks(callbacks):
     errors (not a list of names, an unknown name)."""
     if callbacks is None:
         return []
-    if isinstance(callbacks, str) or not all(isinstance(c, str) for c in callbacks):
-        raise TypeError("callbacks must be a list of names")
+    if not isinstance(callbacks, list) or not all(isinstance(c, str) for c in callbacks):
+        raise SornInputError("Callbacks must be a list of names")
     unknown = sorted(set(callbacks) - set(CALLBACKS))
     if unknown:
-        raise ValueError(f"{unknown} not available; callbacks are {', '.join(CALLBACKS)}")
+        raise SornInputError(f"{unknown} not available; callbacks are {', '.join(CALLBACKS)}")
     return list(dict.fromkeys(callbacks))
 
 
@@ -114,9 +115,10 @@ def announce_network(info, how):
             print(line)
         elif _LOG.hasHandlers():
             _LOG.info(line)
-        else:
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-            sys.stderr.write(f"{stamp}:INFO:{line}\n")
+        else:  # logging's asctime: "2026-12-01 16:35:11,123".
+            now = time.time()
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+            sys.stderr.write(f"{stamp},{int(now * 1000) % 1000:03d}:INFO:{line}\n")
 
 
 def progress_bar(progress, steps):
@@ -125,13 +127,18 @@ def progress_bar(progress, steps):
     for a second, so per-step loops never draw one; True always; False never."""
     if progress is False:
         return None
+    if progress is None and not (sys.stderr.isatty() or "ipykernel" in sys.modules):
+        return None  # checked first: a per-step loop pays nothing.
+    tqdm = _tqdm()
+    if tqdm is None:
+        return None
+    return tqdm(total=steps, unit="step", delay=1.0 if progress is None else 0.0)
+
+
+def _tqdm():
+    """tqdm's bar class, or None without python3-tqdm (it is optional)."""
     try:
         from tqdm import tqdm
-    except ImportError:  # python3-tqdm is optional.
+    except ImportError:
         return None
-    if progress is None:
-        interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
-        if not interactive:
-            return None
-        return tqdm(total=steps, delay=1.0, unit="step")
-    return tqdm(total=steps, unit="step")
+    return tqdm

@@ -85,8 +85,12 @@ def test_unknown_callbacks_are_refused_before_any_call(fresh_client):
     before = {s.name for s in fresh_client.list_sessions()}
     with pytest.raises(ValueError, match="Activations"):
         Simulator.run(inputs=inputs(2), timesteps=2, callbacks=["Activations"])
-    with pytest.raises(TypeError):
+    with pytest.raises(AssertionError, match="list"):  # the reference asserts.
         Simulator.run(inputs=inputs(2), timesteps=2, callbacks="WEE")
+    with pytest.raises(AssertionError, match="training phase continues a state"):
+        Trainer.run(inputs=inputs(2), timesteps=2, ne=NE)  # nothing to continue.
+    with pytest.raises(AssertionError, match=">= 1"):
+        Simulator.run(inputs=inputs(2), timesteps=0, ne=NE)
     assert {s.name for s in fresh_client.list_sessions()} == before  # none made.
 
 
@@ -143,7 +147,7 @@ def test_without_logging_configured_run_writes_the_lines_as_the_reference(server
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 3 and done.stdout == ""
-    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d:INFO:"
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}:INFO:"  # logging's asctime.
     assert re.fullmatch(stamp + "Network Initialized", lines[0])
     assert re.fullmatch(stamp + f"Shapes Wee \\({NE}, {NE}\\) .*", lines[2])
 
@@ -153,7 +157,11 @@ def test_keywords_the_reference_ignores_are_ignored_with_a_warning(fresh_client)
         state, *_ = Simulator.simulate_sorn(inputs=inputs(2), time_steps=2, ne=NE,
                                             workers=3)
     assert state["Wee"].shape == (NE, NE)
-    state, *_ = Trainer.train_sorn(inputs=inputs(2), time_steps=2, ne=NE, max_workers=2)
+    state, *_ = Trainer.train_sorn(inputs=inputs(2), phase="plasticity", time_steps=2,
+                                   ne=NE, max_workers=2)
+    with pytest.warns(UserWarning, match="ignored.*record"):  # no internal names.
+        Simulator.simulate_sorn(inputs=inputs(2), time_steps=2, ne=NE, record=True,
+                                train=True)
     with pytest.warns(UserWarning, match="state="):
         fresh, _ = Simulator.run(inputs=inputs(2), matrices=state, timesteps=2, ne=NE)
     assert fresh.session.name != state.session.name
@@ -168,15 +176,25 @@ def test_simulate_sorn_with_callbacks_returns_the_first_0_7_pair(fresh_client):
     np.testing.assert_array_equal(values["TE"][-1], state["Te"])
 
 
-def test_progress_bars_show_when_asked_and_stay_off_when_not_interactive(fresh_client,
-                                                                        capsys):
-    pytest.importorskip("tqdm")
+def test_progress_bars_show_when_asked_and_stay_off_when_not_interactive(
+        fresh_client, capsys, monkeypatch):
+    tqdm = pytest.importorskip("tqdm")
     Simulator.run(inputs=inputs(300), timesteps=300, ne=NE, progress=True)
     err = capsys.readouterr().err
     assert "300/300" in err and "100%" in err
+    made = []
+
+    class Recorded(tqdm.tqdm):
+        def __init__(self, *args, **kwargs):
+            made.append(kwargs)
+            super().__init__(*args, **kwargs)
+    monkeypatch.setattr(tqdm, "tqdm", Recorded)
     Simulator.run(inputs=inputs(300), timesteps=300, ne=NE)  # auto: not a terminal.
     Simulator.run(inputs=inputs(300), timesteps=300, ne=NE, progress=False)
-    assert capsys.readouterr().err == ""
+    assert made == [] and capsys.readouterr().err == ""
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    Simulator.run(inputs=inputs(300), timesteps=300, ne=NE)  # auto on a terminal:
+    assert made == [{"total": 300, "unit": "step", "delay": 1.0}]  # after a second.
 
 
 def test_inputs_must_fit_the_state_they_continue(fresh_client):

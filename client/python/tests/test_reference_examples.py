@@ -52,10 +52,11 @@ def test_training_phase_changes_no_weight(client):
                                             time_steps=time_steps)
     inputs = np.random.rand(num_features, 1)
     # SORN network is frozen during training phase
-    trained, E, I, R, C = Trainer.train_sorn(inputs=inputs, phase="training",
-                                             matrices=state_dict, noise=False,
-                                             time_steps=1, ne=100, nu=num_features,
-                                             lambda_ee=10, eta_stdp=0.001)
+    with pytest.warns(UserWarning, match="ne=100 ignored"):  # ne comes from the state.
+        trained, E, I, R, C = Trainer.train_sorn(inputs=inputs, phase="training",
+                                                 matrices=state_dict, noise=False,
+                                                 time_steps=1, ne=100, nu=num_features,
+                                                 lambda_ee=10, eta_stdp=0.001)
     check_containers(E, I, R, C, 1, 200, 40)  # ne comes from the matrices.
     np.testing.assert_array_equal(trained["Wee"], state_dict["Wee"])
     np.testing.assert_array_equal(trained["Wei"], state_dict["Wei"])
@@ -67,10 +68,11 @@ def test_freeze(client):
     state_dict, *_ = Simulator.simulate_sorn(inputs=np.random.rand(num_features, time_steps),
                                             phase="plasticity", matrices=None, noise=True,
                                             time_steps=time_steps)
-    frozen, E, I, R, C = Simulator.simulate_sorn(inputs=np.random.rand(num_features, time_steps),
-                                                 phase="plasticity", matrices=state_dict,
-                                                 noise=True, time_steps=time_steps, ne=50,
-                                                 nu=num_features, freeze=["ip", "stdp"])
+    with pytest.warns(UserWarning, match="ne=50 ignored"):  # ne comes from the state.
+        frozen, E, I, R, C = Simulator.simulate_sorn(inputs=np.random.rand(num_features, time_steps),
+                                                     phase="plasticity", matrices=state_dict,
+                                                     noise=True, time_steps=time_steps, ne=50,
+                                                     nu=num_features, freeze=["ip", "stdp"])
     np.testing.assert_array_equal(frozen["Te"], state_dict["Te"])  # ip frozen.
     assert not np.array_equal(frozen["Wei"], state_dict["Wei"])     # istdp is not.
 
