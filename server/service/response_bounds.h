@@ -18,6 +18,8 @@ namespace sorn::server {
 struct Selection {
   bool x, y, r, counts, thresholds;
   int weights_every;
+  // Which matrices a weight snapshot holds (bounds count both).
+  bool snapshot_wee = true, snapshot_wei = true;
 };
 
 // Upper bound of the serialized bytes one step adds to a response: its

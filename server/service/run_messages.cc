@@ -10,9 +10,14 @@ absl::StatusOr<Selection> SelectionFromProto(
     return absl::InvalidArgumentError(
         absl::StrCat("weights_every must be >= 0, got ", p.weights_every()));
   }
-  return Selection{p.has_x() ? p.x() : true, p.has_y() ? p.y() : true,
-                   p.has_r() ? p.r() : true, p.has_counts() ? p.counts() : true,
-                   p.thresholds(),           p.weights_every()};
+  return Selection{p.has_x() ? p.x() : true,
+                   p.has_y() ? p.y() : true,
+                   p.has_r() ? p.r() : true,
+                   p.has_counts() ? p.counts() : true,
+                   p.thresholds(),
+                   p.weights_every(),
+                   p.has_snapshot_wee() ? p.snapshot_wee() : true,
+                   p.has_snapshot_wei() ? p.snapshot_wei() : true};
 }
 
 int64_t StepResponseBytes(const Selection& select, int ne, int ni,

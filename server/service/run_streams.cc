@@ -164,8 +164,8 @@ void RunStream::Done(int k, const Network& net, const StepRecord& record,
   if (snapshot_) {
     pb::WeightSnapshot* w = response_.add_weights();
     w->set_step(net.step_count());
-    SparseToProto(record.wee, w->mutable_wee());
-    SparseToProto(record.wei, w->mutable_wei());
+    if (plan_.select.snapshot_wee) SparseToProto(record.wee, w->mutable_wee());
+    if (plan_.select.snapshot_wei) SparseToProto(record.wei, w->mutable_wei());
   }
 }
 

@@ -290,7 +290,7 @@ class Session:
 
     def run(self, timesteps=None, inputs=None, generated=None, phase=None, noise=True,
             freeze=(), train=False, record=None, readouts=(), fork_to=None, release=(),
-            shape=None, on_steps=None):
+            shape=None, on_steps=None, dense_weights=("wee", "wei")):
         """Runs Simulate (or Train) and returns a dict of arrays: x (T, ne),
         y (T, ni), r (T, ne), ee_conn (T,), ei_conn (T,), te (T, ne), ti (T, ni)
         (those recorded; te and ti when record.thresholds), "weights":
@@ -303,7 +303,9 @@ class Session:
         fork_to: run a new ephemeral fork of this name instead (this session
         does not change); release: ephemeral sessions to delete if the call
         succeeds; shape: (ne, ni) when known (saves a GetSession); on_steps:
-        called with the number of steps of each streamed message (progress)."""
+        called with the number of steps of each streamed message (progress);
+        dense_weights: which matrices of each weight snapshot to return
+        (densifying one costs ne x ne doubles per snapshot)."""
         ne, ni = shape if shape is not None else (lambda i: (i.ne, i.ni))(self.info())
         request = pb.RunRequest(session=self.name, noise=bool(noise), freeze=list(freeze),
                                 readouts=list(readouts), fork_to=fork_to or "",
@@ -338,9 +340,8 @@ class Session:
             r.append(conversions.unpack_bits(message.r, message.steps if message.r else 0, ne))
             ee.extend(message.ee_conn)
             ei.extend(message.ei_conn)
-            weights.extend({"step": w.step, "wee": conversions.sparse_to_dense(w.wee),
-                            "wei": conversions.sparse_to_dense(w.wei)}
-                           for w in message.weights)
+            weights.extend({"step": w.step, **{key: conversions.sparse_to_dense(
+                getattr(w, key)) for key in dense_weights}} for w in message.weights)
             if on_steps is not None:
                 on_steps(message.steps)
         return {

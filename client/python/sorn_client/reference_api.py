@@ -199,8 +199,9 @@ def _phase(phase, train, matrices):
 _OPTIONS = ("session", "seed", "client", "progress", "announce")
 
 
-def _run(train, inputs, phase, matrices, noise, timesteps, freeze, record, kwargs):
-    """One drop-in call: the server output of `record` and the new state_dict.
+def _run(train, inputs, phase, matrices, noise, timesteps, freeze, callbacks, kwargs):
+    """One drop-in call: the server's output for `callbacks` (None: the
+    5-tuple's activity) and the new state_dict.
     `kwargs`: the caller's keywords (_OPTIONS, SORN parameters, and others,
     which are ignored with a warning)."""
     options = {key: kwargs.pop(key, None) for key in _OPTIONS}
@@ -212,8 +213,11 @@ def _run(train, inputs, phase, matrices, noise, timesteps, freeze, record, kwarg
     values, steps = _inputs_and_steps(inputs, timesteps, params, matrices)
     if isinstance(freeze, str):  # one name (the reference tests substrings of it).
         freeze = [freeze]
+    record = (reference_results.TUPLE_RECORD if callbacks is None
+              else reference_results.record_for(callbacks))
     run = dict(timesteps=steps, inputs=values, noise=noise, freeze=freeze or (),
-               train=train, record=record, phase=_phase(phase, train, matrices))
+               train=train, record=record, phase=_phase(phase, train, matrices),
+               dense_weights=reference_results.dense_weights_for(callbacks or ()))
     bar = reference_results.progress_bar(options["progress"], steps)
     if bar is not None:
         run["on_steps"] = bar.update
@@ -256,11 +260,8 @@ def _tuple_call(train, inputs, phase, matrices, time_steps, noise, freeze, kwarg
     callbacks = kwargs.pop("callbacks", None)
     if callbacks is not None:
         callbacks = reference_results.check_callbacks(callbacks)
-        record = reference_results.record_for(callbacks)
-    else:
-        record = reference_results.TUPLE_RECORD
     out, state_dict, steps = _run(train, inputs, phase, matrices, noise, steps, freeze,
-                                  record, kwargs)
+                                  callbacks, kwargs)
     if callbacks is not None:
         return state_dict, reference_results.callback_values(callbacks, out, steps)
     return reference_results.five_tuple(state_dict, out)
@@ -275,7 +276,7 @@ def _run_call(train, inputs, phase, state, timesteps, noise, freeze, callbacks, 
     callbacks = reference_results.check_callbacks(callbacks)
     kwargs.setdefault("announce", "log")
     out, state_dict, steps = _run(train, inputs, phase, state, noise, steps, freeze,
-                                  reference_results.record_for(callbacks), kwargs)
+                                  callbacks, kwargs)
     return state_dict, reference_results.callback_values(callbacks, out, steps)
 
 

@@ -52,7 +52,13 @@ def record_for(callbacks):
         r="RecurrentActivation" in wanted,
         counts=bool(wanted & {"EEConnectionCounts", "EIConnectionCounts"}),
         thresholds=bool(wanted & {"TE", "TI"}),
-        weights_every=1 if wanted & {"WEE", "WEI"} else 0)
+        weights_every=1 if wanted & {"WEE", "WEI"} else 0,
+        snapshot_wee="WEE" in wanted, snapshot_wei="WEI" in wanted)
+
+
+def dense_weights_for(callbacks):
+    """The weight matrices the callbacks return (and the server sends)."""
+    return tuple(key for key, name in (("wee", "WEE"), ("wei", "WEI")) if name in callbacks)
 
 
 # simulate_sorn's E, I, R, C.

@@ -232,3 +232,22 @@ def test_the_drop_in_runs_in_exact_arithmetic_unless_told(fresh_client):
     plain = {k: np.array(v) for k, v in state.items()}
     again, _ = Simulator.run(inputs=inputs(2), state=plain, timesteps=2)  # imported.
     assert again.params["arithmetic"] == "EXACT"
+
+
+def test_a_weight_callback_streams_only_its_matrix(fresh_client):
+    """WEI alone: the snapshots carry Wei, not Wee (RecordSelection's
+    snapshot_wee / snapshot_wei)."""
+    state, _ = Simulator.run(inputs=inputs(2), timesteps=2, ne=NE, seed=8)
+    sent = []
+    call = fresh_client.stub.Simulate
+
+    def recorded(request, **kwargs):
+        for message in call(request, **kwargs):
+            sent.extend(message.weights)
+            yield message
+    fresh_client.stub.Simulate = recorded
+    state, values = Simulator.run(inputs=inputs(3), state=state, timesteps=3,
+                                  callbacks=["WEI"])
+    assert len(sent) == 3 and list(values) == ["WEI"]
+    assert all(w.HasField("wei") and not w.HasField("wee") for w in sent)
+    np.testing.assert_array_equal(values["WEI"][-1], state["Wei"])
