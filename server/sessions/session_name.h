@@ -1,4 +1,4 @@
-// Validation of session names (DESIGN.md: 1-64 of [A-Za-z0-9_.-]).
+// Validation of session names (1-64 of [A-Za-z0-9_.-]; sorn.proto).
 #ifndef SORN_SERVER_SESSIONS_SESSION_NAME_H_
 #define SORN_SERVER_SESSIONS_SESSION_NAME_H_
 
