@@ -20,6 +20,8 @@
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "server/server_flags.h"
 #include "server/server_process.h"
 
@@ -58,9 +60,21 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
+// --help lists the server's flags: they are defined in server_flags.cc,
+// which absl's default (files named like the program) does not match.
+void ListServerFlagsInHelp() {
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "server/server_flags");
+  };
+  config.contains_helpshort_flags = config.contains_help_flags;
+  absl::SetFlagsUsageConfig(config);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  ListServerFlagsInHelp();
   absl::SetProgramUsageMessage(
       "Serves named SORN sessions over gRPC (see proto/sorn/v1/sorn.proto).");
   absl::ParseCommandLine(argc, argv);

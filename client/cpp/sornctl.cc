@@ -7,8 +7,9 @@
 // The address defaults to $SORN_SERVER_ADDRESS, else 127.0.0.1:50051; the
 // token to $SORN_TOKEN; the TLS files to $SORN_TLS_CA, $SORN_TLS_CERT and
 // $SORN_TLS_KEY (--tls alone: TLS with the system's roots). `sornctl COMMAND
-// --help` describes a command. The exit code is 0 on success, 2 for a usage
-// error, and otherwise the gRPC status code, with the server's message on
+// --help` describes a command. The exit code is 0 on success, 64 (EX_USAGE)
+// for a usage error (an unknown command or option, a missing argument, a bad
+// value), and otherwise the gRPC status code, with the server's message on
 // stderr.
 //
 // This file is main: the command looked up, its usage checked, the client
@@ -20,15 +21,43 @@
 #include <memory>
 #include <string>
 
+#include "absl/algorithm/container.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "client/cpp/sorn_client.h"
 #include "client/cpp/sornctl_args.h"
 #include "client/cpp/sornctl_commands.h"
 
 namespace sorn::ctl {
 namespace {
+
+// sysexits.h's EX_USAGE: not a gRPC code (2 is UNKNOWN).
+constexpr int kUsageExit = 64;
+
+// Options every command takes.
+constexpr const char* kGlobalOptions[] = {
+    "address", "token", "tls", "tls_ca", "tls_cert", "tls_key", "help"};
+
+// Usage error for the first option the command does not read (a typo such
+// as --nee=3 would otherwise run with the default).
+absl::Status CheckOptions(const Command& command, const Args& args) {
+  const std::vector<std::string> own =
+      absl::StrSplit(command.options, ' ', absl::SkipEmpty());
+  const bool params = absl::c_linear_search(own, "PARAMS");
+  for (const auto& [key, value] : args.options) {
+    if (absl::c_linear_search(kGlobalOptions, key) ||
+        absl::c_linear_search(own, key) ||
+        (params && v1::Params::descriptor()->FindFieldByName(key) != nullptr)) {
+      continue;
+    }
+    return Usage(absl::StrCat("unknown option --", key, " (sornctl ",
+                              command.name, " --help lists its options)"));
+  }
+  return absl::OkStatus();
+}
 
 void PrintUsage(FILE* out) {
   std::fprintf(
@@ -67,7 +96,7 @@ int ExitCode(const std::string& command, const absl::Status& s) {
   if (absl::StartsWith(s.message(), "usage: ")) {
     std::fprintf(stderr, "sornctl %s: %s\n", command.c_str(),
                  std::string(s.message()).c_str());
-    return 2;
+    return kUsageExit;
   }
   std::fprintf(stderr, "sornctl: %s: %s\n",
                absl::StatusCodeToString(s.code()).c_str(),
@@ -80,13 +109,13 @@ int Main(int argc, char** argv) {
   const Args args = ParseArgs(argc, argv, &name);
   if (name.empty()) {
     PrintUsage(args.Has("help") ? stdout : stderr);
-    return args.Has("help") ? 0 : 2;
+    return args.Has("help") ? 0 : kUsageExit;
   }
   const Command* command = FindCommand(name);
   if (command == nullptr) {
     std::fprintf(stderr, "sornctl: unknown command \"%s\"\n", name.c_str());
     PrintUsage(stderr);
-    return 2;
+    return kUsageExit;
   }
   if (args.Has("help")) {
     std::printf("usage: sornctl [--address=HOST:PORT] [--token=TOKEN] %s\n",
@@ -95,14 +124,17 @@ int Main(int argc, char** argv) {
   }
   if (int(args.positional.size()) != command->positional) {
     std::fprintf(stderr, "usage: sornctl %s\n", command->usage);
-    return 2;
+    return kUsageExit;
+  }
+  if (absl::Status s = CheckOptions(*command, args); !s.ok()) {
+    return ExitCode(name, s);
   }
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       Credentials(args);
   if (!credentials.ok()) {
     std::fprintf(stderr, "sornctl: %s\n",
                  std::string(credentials.status().message()).c_str());
-    return 2;
+    return kUsageExit;
   }
   client::SornClient client(
       FlagOrEnv(args, "address", "SORN_SERVER_ADDRESS", "127.0.0.1:50051"),

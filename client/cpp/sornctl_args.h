@@ -1,6 +1,6 @@
 // sornctl's command line: the parsed words and flags, and the helpers the
 // commands read flags with (integers, comma lists, SORN parameters). A bad
-// flag value is a Usage() status, which sornctl reports with exit code 2.
+// flag value is a Usage() status, which sornctl reports with exit code 64.
 #ifndef SORN_CLIENT_CPP_SORNCTL_ARGS_H_
 #define SORN_CLIENT_CPP_SORNCTL_ARGS_H_
 

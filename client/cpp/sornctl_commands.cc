@@ -194,38 +194,43 @@ absl::Status Stats(SornClient& c, const Args& a) {
 
 absl::Status Train(SornClient& c, const Args& a) { return Run(c, a, true); }
 
+constexpr const char* kRunOptions =
+    "steps inputs generate input_seed no_noise freeze out quiet";
+
 // Sorted by name: `sornctl --help` lists the commands in this order.
 constexpr Command kCommands[] = {
     {"create",
      "create NAME [--seed=N] [--record_buffer_steps=N] [--ne=.. "
      "--eta_stdp=.. --arithmetic=EXACT|FAST any SORN parameter]",
-     1, Create},
-    {"delete", "delete NAME", 1, Delete},
+     1, "seed record_buffer_steps PARAMS", Create},
+    {"delete", "delete NAME", 1, "", Delete},
     {"export",
      "export NAME FILE.npz   (Wee Wei Wie Te Ti X Y, and sorn_state for an "
      "exact import)",
-     2, Export},
-    {"fork", "fork SOURCE NAME [--reseed=N]", 2, Fork},
-    {"freeze", "freeze NAME [--freeze=stdp,ip] [--unfreeze=ss]", 1, Freeze},
-    {"get", "get NAME", 1, Get},
-    {"health", "health", 0, Health},
+     2, "", Export},
+    {"fork", "fork SOURCE NAME [--reseed=N]", 2, "reseed", Fork},
+    {"freeze", "freeze NAME [--freeze=stdp,ip] [--unfreeze=ss]", 1,
+     "freeze unfreeze", Freeze},
+    {"get", "get NAME", 1, "", Get},
+    {"health", "health", 0, "", Health},
     {"import",
      "import FILE.npz NAME [--replace] [--reference] [--seed=N] [--nu=.. "
      "any SORN parameter]",
-     2, Import},
-    {"list", "list", 0, ListSessions},
+     2, "replace reference seed PARAMS", Import},
+    {"list", "list", 0, "", ListSessions},
     {"simulate",
      "simulate NAME --steps=T [--inputs=FILE.npy (nu x T) | "
      "--generate=uniform|gaussian|one_hot "
      "[--input_seed=N]] [--no_noise] [--freeze=stdp,ip] [--out=PREFIX] "
      "[--quiet]",
-     1, Simulate},
+     1, kRunOptions, Simulate},
     {"stats",
      "stats NAME [--population=excitatory|inhibitory|recurrent] "
      "[--last_steps=N] [--neuron=I] "
      "[--bin_size=N] [--window_size=N] [--lag=N]",
-     1, Stats},
-    {"train", "train NAME (options as simulate; training phase)", 1, Train},
+     1, "population last_steps neuron bin_size window_size lag", Stats},
+    {"train", "train NAME (options as simulate; training phase)", 1,
+     kRunOptions, Train},
 };
 
 constexpr bool SortedByName() {

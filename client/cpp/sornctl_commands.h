@@ -16,6 +16,9 @@ struct Command {
   const char* name;
   const char* usage;  // the line `sornctl --help` shows.
   int positional;     // required positional arguments.
+  // The --options it reads, space-separated; "PARAMS": any SORN parameter
+  // (a Params field). Any other option is a usage error.
+  const char* options;
   // Runs the command; args.positional has `positional` words.
   absl::Status (*run)(client::SornClient& client, const Args& args);
 };

@@ -37,7 +37,7 @@ check "create" 0 "$ctl" create demo --seed=3 --ne=100 --nu=5 --eta_stdp=0.002
 expect "create ne" "^ne: 100$"
 check "create exact" 0 "$ctl" create exact --ne=50 --arithmetic=exact
 expect "create arithmetic" "arithmetic: EXACT"
-check "bad arithmetic" 2 "$ctl" create slow --arithmetic=slow
+check "bad arithmetic" 64 "$ctl" create slow --arithmetic=slow
 expect "bad arithmetic names the values" "is one of FAST, EXACT"
 check "get" 0 "$ctl" get demo
 expect "get ni" "^ni: 20$"
@@ -89,8 +89,14 @@ check "deleted is gone" 5 "$ctl" get twin
 expect "not found message" "NOT_FOUND: no session \"twin\""
 check "bad name" 3 "$ctl" create ../x
 check "zero steps" 3 "$ctl" simulate demo
-check "unknown command" 2 "$ctl" frobnicate
-check "missing argument" 2 "$ctl" get
+check "unknown command" 64 "$ctl" frobnicate
+check "missing argument" 64 "$ctl" get
+check "misspelled parameter" 64 "$ctl" create typo --nee=3
+expect "names the option" "unknown option --nee"
+check "misspelled parameter made nothing" 5 "$ctl" get typo
+check "option of another command" 64 "$ctl" simulate demo --steps=5 --phase=training
+expect "names it" "unknown option --phase"
+check "stats has no --json" 64 "$ctl" stats demo --json
 check "help" 0 "$ctl" simulate --help
 expect "help text" "simulate NAME --steps=T"
 check "unreachable server" 14 "$ctl" --address=127.0.0.1:1 get demo
