@@ -141,6 +141,28 @@ SynapseMatrixState BuildMatrix(int rows, int cols, NetworkType type, int lambda,
   return Normalized(rows, cols, std::move(triplets));
 }
 
+// Random input pools of `size` neurons each (ascending), drawn by partial
+// Fisher-Yates shuffles: one shuffle shared by all pools when disjoint, a
+// fresh one per pool otherwise.
+std::vector<std::vector<int32_t>> DrawInputPools(int ne, int nu, int size,
+                                                 bool disjoint,
+                                                 Random& random) {
+  std::vector<int32_t> order(ne);
+  for (int i = 0; i < ne; ++i) order[i] = i;
+  std::vector<std::vector<int32_t>> pools(nu);
+  int next = 0;  // disjoint: the first position not yet given to a pool.
+  for (int k = 0; k < nu; ++k) {
+    if (!disjoint) next = 0;
+    for (int n = 0; n < size; ++n, ++next) {
+      const int pick = next + int(random.UniformInt(uint64_t(ne - next)));
+      std::swap(order[next], order[pick]);
+      pools[k].push_back(order[next]);
+    }
+    std::sort(pools[k].begin(), pools[k].end());
+  }
+  return pools;
+}
+
 }  // namespace
 
 absl::StatusOr<NetworkState> InitialState(const Params& params, uint64_t seed) {
@@ -150,6 +172,14 @@ absl::StatusOr<NetworkState> InitialState(const Params& params, uint64_t seed) {
   Random random(seed);
   NetworkState state;
   state.params = params;
+  if (params.input_pools.empty() && params.input_pool_size > 0) {
+    // Its own generator, so that pools leave the network's stream (and with
+    // it every other draw) as it is without them.
+    Random pool_random(seed ^ kInputPoolSeedSalt);
+    state.params.input_pools =
+        DrawInputPools(ne, params.nu, params.input_pool_size,
+                       params.input_pools_disjoint, pool_random);
+  }
   // Wee: lambda_ee incoming per excitatory neuron; Wei: lambda_ei outgoing
   // per inhibitory neuron; Wie: lambda_ie incoming per inhibitory neuron.
   state.wee = BuildMatrix(ne, ne, params.network_type_ee, params.lambda_ee,

@@ -12,6 +12,9 @@
 
 namespace sorn {
 
+// Random input pools are drawn from Random(seed ^ kInputPoolSeedSalt).
+inline constexpr uint64_t kInputPoolSeedSalt = 0x5157'0a1c'9e37'79b9;
+
 // INVALID_ARGUMENT if `params` do not validate. The same params and seed give
 // the same state; the returned state's generator continues from where
 // initialization left it.

@@ -51,6 +51,12 @@ int64_t EstimateNetworkBytes(const Params& params) {
   // Thresholds, drives, noise (double); activity, codes (byte); active
   // index lists (int32).
   total += (ne + ni) * (2 * 8 + 8) + ne * 8 + (ne + ni) * 6 + (ne + ni) * 8;
+  if (params.InputPoolEntries() > 0) {
+    // The pools in the params (as lists) and as the network's CSR copy, and
+    // the per-step input drive.
+    total +=
+        params.InputPoolEntries() * (4 + 4) + params.nu * (24 + 4) + ne * 8;
+  }
   return total;
 }
 

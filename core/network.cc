@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -97,6 +98,10 @@ absl::StatusOr<Network> Network::FromState(const NetworkState& state) {
     net.wee_.UseExactArithmetic();
     net.wei_.UseExactArithmetic();
   }
+  net.wee_.SetPruneBelow(state.params.wee_prune_below);
+  net.wei_.SetFloorAtZero(state.params.wei_floor);
+  net.sp_probability_ = state.params.EffectiveSpProbability();
+  net.BuildInputPools();
   RETURN_IF_ERROR(CheckThresholds("Te", state.te, ne));
   RETURN_IF_ERROR(CheckThresholds("Ti", state.ti, ni));
   RETURN_IF_ERROR(CheckActivity("x_prev", state.x_prev, ne));
@@ -143,6 +148,35 @@ absl::StatusOr<Network> Network::FromState(const NetworkState& state) {
   net.active_x_next_.reserve(ne);
   net.active_y_next_.reserve(ni);
   return net;
+}
+
+void Network::BuildInputPools() {
+  pool_start_.clear();
+  pool_neuron_.clear();
+  if (params_.input_pools.empty()) return;
+  pool_start_.push_back(0);
+  for (const std::vector<int32_t>& pool : params_.input_pools) {
+    pool_neuron_.insert(pool_neuron_.end(), pool.begin(), pool.end());
+    pool_start_.push_back(int32_t(pool_neuron_.size()));
+  }
+  input_drive_.assign(params_.ne, 0.0);
+}
+
+const double* Network::InputDrive(std::span<const double> input) {
+  if (pool_start_.empty()) return nullptr;
+  // As the lab computes it: gain * (W_eu u), the sum over a neuron's pools
+  // in ascending unit order.
+  std::fill(input_drive_.begin(), input_drive_.end(), 0.0);
+  for (size_t k = 0; k < input.size(); ++k) {
+    if (input[k] == 0.0) continue;
+    for (int32_t p = pool_start_[k]; p < pool_start_[k + 1]; ++p) {
+      input_drive_[pool_neuron_[p]] += input[k];
+    }
+  }
+  if (params_.input_gain != 1.0) {
+    for (double& d : input_drive_) d *= params_.input_gain;
+  }
+  return input_drive_.data();
 }
 
 NetworkState Network::ExportState() const {
@@ -216,18 +250,12 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
   }
   std::fill(drive_ee_.begin(), drive_ee_.end(), 0.0);
   std::fill(drive_ei_.begin(), drive_ei_.end(), 0.0);
-  std::fill(drive_ie_.begin(), drive_ie_.end(), 0.0);
   wee_.AccumulateRows(active_x_, drive_ee_.data());
   wei_.AccumulateRows(active_y_, drive_ei_.data());
-  if (!wie_dense_.empty()) {
-    // Fully connected Wie (the default): contiguous rows, vectorizable.
-    for (int32_t j : active_x_) {
-      const double* row = &wie_dense_[size_t(j) * ni];
-      for (int k = 0; k < ni; ++k) drive_ie_[k] += row[k];
-    }
-  } else {
-    wie_.AccumulateRows(active_x_, drive_ie_.data());
-  }
+  // The inhibitory drive comes from x(t), or with fast_inhibit from x(t + 1)
+  // once the excitatory loop below has computed it.
+  if (!params_.fast_inhibit) AccumulateInhibitoryDrive(active_x_);
+  const double* pooled = InputDrive(input);
 
   record->x.resize(ne);
   record->r.resize(ne);
@@ -250,11 +278,14 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
   int32_t* active = active_x_next_.data();
   int num_active = 0;
   const int nu = params_.nu;
+  const double gain = params_.input_gain;
   // Same association as the reference: ((e - i) + noise) + input - T.
   for (int i = 0; i < ne; ++i) {
     const double recurrent =
         ee[i] * ee_scale[i] - ei[i] * ei_scale[i] + noise_e[i];
-    const double with_input = i < nu ? recurrent + input[i] : recurrent;
+    const double with_input = pooled != nullptr ? recurrent + pooled[i]
+                              : i < nu          ? recurrent + gain * input[i]
+                                                : recurrent;
     const uint8_t fired = (with_input - te[i]) > 0.0;
     r_out[i] = (recurrent - te[i]) > 0.0;
     x_out[i] = fired;
@@ -264,6 +295,7 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
     num_active += fired;
   }
   active_x_next_.resize(num_active);
+  if (params_.fast_inhibit) AccumulateInhibitoryDrive(active_x_next_);
   const double* ie = drive_ie_.data();
   const double* ie_scale = wie_.column_scales();
   const double* noise_i = noise_i_.data();
@@ -282,24 +314,45 @@ void Network::ComputeActivity(std::span<const double> input, bool noise,
   active_y_next_.resize(num_active);
 }
 
+void Network::AccumulateInhibitoryDrive(std::span<const int32_t> active) {
+  const int ni = ni_;
+  std::fill(drive_ie_.begin(), drive_ie_.end(), 0.0);
+  if (!wie_dense_.empty()) {
+    // Fully connected Wie (the default): contiguous rows, vectorizable.
+    for (int32_t j : active) {
+      const double* row = &wie_dense_[size_t(j) * ni];
+      for (int k = 0; k < ni; ++k) drive_ie_[k] += row[k];
+    }
+  } else {
+    wie_.AccumulateRows(active, drive_ie_.data());
+  }
+}
+
 void Network::ApplyPlasticity() {
+  const bool exact = params_.arithmetic == Arithmetic::kExact;
   if (!frozen_.Contains(Mechanism::kStdp)) {
     ApplyStdp(params_.eta_stdp, stdp_code_, active_x_, active_x_next_, &wee_);
+    // The lab prunes every weight below the floor after each STDP update.
+    if (exact && params_.wee_prune_below > 0.0) wee_.PruneBelowFloorExact();
   }
   if (!frozen_.Contains(Mechanism::kIp)) {
-    ApplyIntrinsicPlasticity(params_.eta_ip, h_ip_, params_.te_min,
-                             params_.te_max, x_next_, te_);
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    const bool clamp = params_.clamp_thresholds;
+    ApplyIntrinsicPlasticity(params_.eta_ip, h_ip_,
+                             clamp ? params_.te_min : -kInf,
+                             clamp ? params_.te_max : kInf, x_next_, te_);
   }
   if (!frozen_.Contains(Mechanism::kSp)) {
-    ApplyStructuralPlasticity(params_.sp_probability, &random_, &wee_);
+    ApplyStructuralPlasticity(sp_probability_, &random_, &wee_);
   }
-  if (!frozen_.Contains(Mechanism::kIstdp)) {
+  const bool wei_plastic = !params_.wei_fixed;
+  if (wei_plastic && !frozen_.Contains(Mechanism::kIstdp)) {
     ApplyIstdp(params_.eta_inhib, params_.mu_ip, active_y_, x_next_, &wei_);
   }
-  if (params_.arithmetic == Arithmetic::kExact) {
+  if (exact) {
     if (!frozen_.Contains(Mechanism::kSs)) {
       wee_.NormalizeColumnsExact();
-      wei_.NormalizeColumnsExact();
+      if (wei_plastic) wei_.NormalizeColumnsExact();
     }
     return;
   }
@@ -308,10 +361,10 @@ void Network::ApplyPlasticity() {
   // restored network refolds at the same steps as its twin.
   const bool fold_due = (step_ + 1) % SynapseMatrix::kFoldInterval == 0;
   if (fold_due || wee_.sums_need_refresh()) wee_.FoldScales();
-  if (fold_due || wei_.sums_need_refresh()) wei_.FoldScales();
+  if (wei_plastic && (fold_due || wei_.sums_need_refresh())) wei_.FoldScales();
   if (!frozen_.Contains(Mechanism::kSs)) {
     wee_.NormalizeColumns();
-    wei_.NormalizeColumns();
+    if (wei_plastic) wei_.NormalizeColumns();
   }
 }
 
@@ -328,15 +381,15 @@ void Network::Advance() {
 int64_t Network::MemoryBytes() const {
   int64_t total = wee_.MemoryBytes() + wei_.MemoryBytes() + wie_.MemoryBytes();
   for (const auto* v : {&te_, &ti_, &wie_dense_, &drive_ee_, &drive_ei_,
-                        &drive_ie_, &noise_e_, &noise_i_}) {
+                        &drive_ie_, &noise_e_, &noise_i_, &input_drive_}) {
     total += int64_t(v->capacity() * sizeof(double));
   }
   for (const auto* v :
        {&x_prev_, &x_, &y_prev_, &y_, &x_next_, &y_next_, &stdp_code_}) {
     total += int64_t(v->capacity());
   }
-  for (const auto* v :
-       {&active_x_, &active_y_, &active_x_next_, &active_y_next_}) {
+  for (const auto* v : {&active_x_, &active_y_, &active_x_next_,
+                        &active_y_next_, &pool_start_, &pool_neuron_}) {
     total += int64_t(v->capacity() * sizeof(int32_t));
   }
   return total;

@@ -32,8 +32,8 @@ class Network {
   NetworkState ExportState() const;
 
   // Advances one step with input u(t) (nu values; unit k drives excitatory
-  // neuron k) and fills `record`. INVALID_ARGUMENT, with nothing changed, for
-  // input of the wrong width or a non-finite value.
+  // neuron k, or its pool) and fills `record`. INVALID_ARGUMENT, with nothing
+  // changed, for input of the wrong width or a non-finite value.
   absl::Status Step(std::span<const double> input, const StepOptions& options,
                     StepRecord* record);
 
@@ -63,11 +63,19 @@ class Network {
                        StepRecord* record);
   void ApplyPlasticity();
   void Advance();
+  // drive_ie_ from the excitatory neurons in `active`.
+  void AccumulateInhibitoryDrive(std::span<const int32_t> active);
+  // The pools' CSR form from params_.input_pools (empty without pools).
+  void BuildInputPools();
+  // Every excitatory neuron's input from its pools, or nullptr without pools
+  // (then unit k drives neuron k).
+  const double* InputDrive(std::span<const double> input);
 
   // The state (NetworkState).
   Params params_;
   int ni_ = 0;
   double h_ip_ = 0.0;
+  double sp_probability_ = 0.0;  // params_.EffectiveSpProbability().
   FreezeSet frozen_;
   SynapseMatrix wee_;
   SynapseMatrix wei_;
@@ -81,10 +89,14 @@ class Network {
   // Derived: a dense row-major copy of Wie when it is fully connected
   // (Wie never changes), else empty.
   std::vector<double> wie_dense_;
+  // Derived from params_.input_pools: unit k drives the neurons
+  // pool_neuron_[pool_start_[k] .. pool_start_[k + 1]).
+  std::vector<int32_t> pool_start_, pool_neuron_;
   // Derived from x_ and y_: ascending indices of the active neurons.
   std::vector<int32_t> active_x_, active_y_;
   // Scratch reused by every step; not state.
   std::vector<double> drive_ee_, drive_ei_, drive_ie_, noise_e_, noise_i_;
+  std::vector<double> input_drive_;  // with pools: InputDrive's result.
   std::vector<uint8_t> x_next_, y_next_;
   std::vector<uint8_t> stdp_code_;  // StdpCode(x(t), x(t+1)) per neuron.
   std::vector<int32_t> active_x_next_, active_y_next_;

@@ -1,6 +1,9 @@
 #include "core/params.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -66,6 +69,80 @@ double Params::EffectiveHip() const {
   return static_cast<double>(2 * nu) / static_cast<double>(ne);
 }
 
+double Params::EffectiveSpProbability() const {
+  if (!sp_scale_with_size) return sp_probability;
+  // Del Papa 2017: N (N - 1) * (0.1 / (200 * 199)) for the default 0.1.
+  const double pairs = double(ne) * double(ne - 1) / (200.0 * 199.0);
+  return std::min(1.0, sp_probability * pairs);
+}
+
+int64_t Params::InputPoolEntries() const {
+  if (input_pools.empty()) return int64_t(nu) * input_pool_size;
+  int64_t entries = 0;
+  for (const std::vector<int32_t>& pool : input_pools) entries += pool.size();
+  return entries;
+}
+
+absl::Status Params::ValidateInputPools() const {
+  if (InputPoolEntries() > kMaxInputPoolEntries) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "input pools have ", InputPoolEntries(), " entries in all; at most ",
+        kMaxInputPoolEntries, " are supported (they travel with the params)"));
+  }
+  if (input_pool_size < 0 || input_pool_size > ne) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input_pool_size must be in [0, ne = ", ne, "], got ",
+                     input_pool_size));
+  }
+  if (!std::isfinite(input_gain)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input_gain must be finite, got ", input_gain));
+  }
+  if (input_pools.empty()) {
+    if (input_pools_disjoint && int64_t(nu) * input_pool_size > ne) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("disjoint input pools need nu * input_pool_size <= ne; ",
+                       nu, " * ", input_pool_size, " > ", ne));
+    }
+    return absl::OkStatus();
+  }
+  if (int(input_pools.size()) != nu) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input_pools has ", input_pools.size(),
+                     " pools; expected one per input unit, nu = ", nu));
+  }
+  // Sorted (neuron, unit) pairs: memory in the entries (bounded above), not
+  // in ne (which may not have been checked against a server's limit yet).
+  std::vector<std::pair<int32_t, int32_t>> entries;
+  entries.reserve(InputPoolEntries());
+  for (size_t k = 0; k < input_pools.size(); ++k) {
+    for (int32_t neuron : input_pools[k]) {
+      if (neuron < 0 || neuron >= ne) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("input_pools[", k, "] names neuron ", neuron,
+                         ", outside [0, ne = ", ne, ")"));
+      }
+      entries.emplace_back(neuron, int32_t(k));
+    }
+  }
+  std::sort(entries.begin(), entries.end());
+  for (size_t e = 1; e < entries.size(); ++e) {
+    const auto [neuron, unit] = entries[e];
+    const int32_t other = entries[e - 1].second;
+    if (entries[e - 1].first != neuron) continue;
+    if (other == unit) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input_pools[", unit, "] names neuron ", neuron, " twice"));
+    }
+    if (input_pools_disjoint) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input_pools[", other, "] and [", unit, "] share neuron ", neuron,
+          " but input_pools_disjoint is set"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Params::Validate() const {
   if (ne < 5) {
     return absl::InvalidArgumentError(
@@ -113,6 +190,12 @@ absl::Status Params::Validate() const {
         absl::StrCat("noise_sd must be finite and >= 0, got ", noise_sd));
   }
   if (s.ok()) s = CheckUnitInterval("sp_probability", sp_probability);
+  if (s.ok() && (!(wee_prune_below >= 0.0) || !(wee_prune_below < 1.0))) {
+    s = absl::InvalidArgumentError(absl::StrCat(
+        "wee_prune_below must be in [0, 1), got ", wee_prune_below));
+  }
+  if (s.ok()) s = CheckUnitInterval("wei_floor", wei_floor);
+  if (s.ok()) s = ValidateInputPools();
   return s;
 }
 

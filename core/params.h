@@ -4,8 +4,10 @@
 #ifndef SORN_CORE_PARAMS_H_
 #define SORN_CORE_PARAMS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -40,8 +42,26 @@ const char* ArithmeticName(Arithmetic arithmetic);
 struct Params {
   // Excitatory neurons. At least 5 (so that ni >= 1).
   int ne = 200;
-  // Input units; input unit k drives excitatory neuron k. 0 <= nu <= ne.
+  // Input units. Without pools, input unit k drives excitatory neuron k
+  // (the reference's rule). 0 <= nu <= ne; 0 means no input at all.
   int nu = 10;
+
+  // Input pools (the lab's rule, docs/SPEC.md "Variants"): input unit k
+  // drives every excitatory neuron of input_pools[k] with input_gain * u_k.
+  // Explicit pools: nu lists of distinct neurons in [0, ne). Random pools:
+  // input_pool_size > 0 with input_pools empty; InitialState draws them
+  // (disjoint if input_pools_disjoint, which needs nu * size <= ne) from a
+  // generator derived from the seed and stores them here, so a network's
+  // params always carry the pools it uses. 0 and empty: no pools.
+  // Pools travel with the params (states, SessionInfo): their entries are
+  // bounded so that no message carrying them grows past a megabyte.
+  static constexpr int64_t kMaxInputPoolEntries = int64_t{1} << 18;
+  int input_pool_size = 0;
+  bool input_pools_disjoint = false;
+  std::vector<std::vector<int32_t>> input_pools;
+  // Multiplies every input value (pools or not). Finite. 1 keeps the
+  // reference's arithmetic bit for bit (1 * u == u).
+  double input_gain = 1.0;
 
   // Population rule of Wee (ne x ne), Wei (ni x ne) and Wie (ne x ni).
   NetworkType network_type_ee = NetworkType::kSparse;
@@ -91,13 +111,40 @@ struct Params {
   // Synaptic scaling's arithmetic; fixed for the network's life.
   Arithmetic arithmetic = Arithmetic::kFast;
 
+  // The lab's rules where they differ from the reference's (docs/SPEC.md,
+  // "Variants"); each default is the reference's behaviour.
+  //
+  // IP clamps thresholds to [te_min, te_max]; false: IP moves them freely.
+  bool clamp_thresholds = true;
+  // E->E synapses whose weight falls below this are deleted (the lab's
+  // 1e-10), besides those at <= 0. In [0, 1).
+  double wee_prune_below = 0.0;
+  // > 0: an I->E weight that iSTDP takes to <= 0 is set to this value
+  // instead of being pruned (the lab's 0.001). In [0, 1].
+  double wei_floor = 0.0;
+  // The inhibitory neurons see x(t+1) instead of x(t).
+  bool fast_inhibit = false;
+  // I->E weights (Wei) never change: neither iSTDP nor synaptic scaling.
+  bool wei_fixed = false;
+  // SP's probability per step is min(1, sp_probability * ne (ne - 1) /
+  // (200 * 199)): the same per possible pair as at ne = 200 (Del Papa 2017).
+  bool sp_scale_with_size = false;
+
   // Inhibitory neurons: floor(0.2 * ne), as the reference computes it.
   int ni() const;
   // h_ip if set, else 2 * nu / ne.
   double EffectiveHip() const;
+  // SP's probability per step (sp_scale_with_size applied).
+  double EffectiveSpProbability() const;
+  // Pool entries over all units: the explicit lists', or nu * size for
+  // random pools still to be drawn.
+  int64_t InputPoolEntries() const;
 
   // OK, or INVALID_ARGUMENT naming the first field that is out of range.
   absl::Status Validate() const;
+
+ private:
+  absl::Status ValidateInputPools() const;
 };
 
 }  // namespace sorn

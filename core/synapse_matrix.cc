@@ -348,13 +348,34 @@ void SynapseMatrix::FoldScales() {
 
 void SynapseMatrix::UseExactArithmetic() {
   exact_ = true;
-  keep_min_ = std::numeric_limits<double>::denorm_min();
+  keep_min_ = std::max(std::numeric_limits<double>::denorm_min(), prune_below_);
   // An exact network's own export has every scale 1 already: folding would
   // only rewrite its sums and flags, and export -> import -> export would
   // not be the identity.
   if (std::any_of(column_scale_.begin(), column_scale_.end(),
                   [](double scale) { return scale != 1.0; })) {
     FoldScales();
+  }
+}
+
+void SynapseMatrix::SetPruneBelow(double floor) {
+  prune_below_ = floor;
+  const double base =
+      exact_ ? std::numeric_limits<double>::denorm_min() : kMinWeight;
+  keep_min_ = std::max(base, floor);
+}
+
+void SynapseMatrix::PruneBelowFloorExact() {
+  for (int j = 0; j < rows(); ++j) {
+    bool pruned = false;
+    for (Synapse& s : MutableRow(j)) {
+      if (s.stored < keep_min_) {
+        RemoveFromColumn(s.post, s.stored);
+        s.stored = 0.0;
+        pruned = true;
+      }
+    }
+    if (pruned) ErasePruned(j);
   }
 }
 

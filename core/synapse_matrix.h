@@ -158,6 +158,19 @@ class SynapseMatrix {
   // 1 - ulp is not the weight. A column whose sum is exactly 1 is skipped
   // (w / 1 == w). REQUIRES: exact().
   void NormalizeColumnsExact();
+  // Plasticity also prunes weights below `floor` (>= 0; the lab's 1e-10 for
+  // Wee), FoldScales too. Call after UseExactArithmetic, if at all.
+  void SetPruneBelow(double floor);
+  double prune_below() const { return prune_below_; }
+  // In exact arithmetic, deletes every synapse whose weight is below the
+  // prune floor, as the lab's code does after each STDP update (in fast
+  // arithmetic, weights that drift below it under scaling alone are deleted
+  // at the next FoldScales). O(nnz). REQUIRES: exact().
+  void PruneBelowFloorExact();
+  // > 0: an update that takes a weight to <= 0 sets it to `floor` instead of
+  // pruning it (the lab's iSTDP floor of 0.001 for Wei). 0: prune (default).
+  void SetFloorAtZero(double floor) { zero_floor_ = floor; }
+
   // True when a running sum may have lost relative precision (a column lost
   // almost all of its weight); callers then FoldScales().
   bool sums_need_refresh() const { return sums_need_refresh_; }
@@ -210,17 +223,23 @@ class SynapseMatrix {
   bool sums_need_refresh_ = false;
   bool exact_ = false;
   // Weights below this are pruned: kMinWeight, or in exact arithmetic the
-  // smallest positive double (so that exactly the weights <= 0 are).
+  // smallest positive double (so that exactly the weights <= 0 are), or the
+  // prune floor if that is higher.
   double keep_min_ = kMinWeight;
+  double prune_below_ = 0.0;  // SetPruneBelow.
+  double zero_floor_ = 0.0;   // SetFloorAtZero.
 };
 
 inline bool SynapseMatrix::ApplyDelta(Synapse& s, double delta) {
   const double old_weight = s.stored * column_scale_[s.post];
   double new_weight = old_weight + delta;
   if (new_weight < keep_min_) {
-    RemoveFromColumn(s.post, old_weight);
-    s.stored = 0.0;
-    return false;
+    if (!(zero_floor_ > 0.0 && new_weight <= 0.0)) {
+      RemoveFromColumn(s.post, old_weight);
+      s.stored = 0.0;
+      return false;
+    }
+    new_weight = zero_floor_;
   }
   if (new_weight > 1.0) new_weight = 1.0;
   s.stored = new_weight * inverse_scale_[s.post];

@@ -48,13 +48,42 @@ std::vector<std::string> List(const std::string& csv) {
   return absl::StrSplit(csv, ',', absl::SkipEmpty());
 }
 
+namespace {
+
+// --input_pools=1,3;3,7: pools separated by ';', neurons by ','.
+absl::Status SetInputPools(const std::string& value, pb::Params* params) {
+  for (absl::string_view pool : absl::StrSplit(value, ';')) {
+    pb::InputPool* out = params->add_input_pools();
+    for (absl::string_view neuron :
+         absl::StrSplit(pool, ',', absl::SkipEmpty())) {
+      int v;
+      if (!absl::SimpleAtoi(neuron, &v))
+        return Usage(
+            "--input_pools takes neurons like 1,3;3,7 (one pool per "
+            "input unit, separated by ';')");
+      out->add_neurons(v);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status SetParams(const Args& args, pb::Params* params) {
   const auto* d = pb::Params::descriptor();
   const auto* r = pb::Params::GetReflection();
   for (const auto& [key, value] : args.options) {
     const auto* field = d->FindFieldByName(key);
     if (field == nullptr) continue;
-    if (field->type() == google::protobuf::FieldDescriptor::TYPE_INT32) {
+    if (key == "input_pools") {
+      absl::Status s = SetInputPools(value, params);
+      if (!s.ok()) return s;
+    } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_BOOL) {
+      bool v;
+      if (!absl::SimpleAtob(value, &v))
+        return Usage("--" + key + " takes true or false");
+      r->SetBool(params, field, v);
+    } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_INT32) {
       int v;
       if (!absl::SimpleAtoi(value, &v))
         return Usage("--" + key + " takes an integer");

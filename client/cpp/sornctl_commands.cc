@@ -37,6 +37,7 @@ absl::Status Create(SornClient& c, const Args& a) {
     if (!s.ok()) return s.status();
     req.set_record_buffer_steps(*s);
   }
+  req.set_preset(a.Get("preset"));
   absl::Status p = SetParams(a, req.mutable_params());
   return p.ok() ? Print(c.Create(req)) : p;
 }
@@ -200,9 +201,11 @@ constexpr const char* kRunOptions =
 // Sorted by name: `sornctl --help` lists the commands in this order.
 constexpr Command kCommands[] = {
     {"create",
-     "create NAME [--seed=N] [--record_buffer_steps=N] [--ne=.. "
-     "--eta_stdp=.. --arithmetic=EXACT|FAST any SORN parameter]",
-     1, "seed record_buffer_steps PARAMS", Create},
+     "create NAME [--seed=N] [--record_buffer_steps=N] "
+     "[--preset=lazar2009|zheng2013|delpapa2017] [--ne=.. --eta_stdp=.. "
+     "--arithmetic=EXACT|FAST --fast_inhibit=true --input_pools=1,3;3,7 "
+     "any SORN parameter]",
+     1, "seed record_buffer_steps preset PARAMS", Create},
     {"delete", "delete NAME", 1, "", Delete},
     {"export",
      "export NAME FILE.npz   (Wee Wei Wie Te Ti X Y, and sorn_state for an "

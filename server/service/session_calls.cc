@@ -1,6 +1,7 @@
 // SornService: the unary calls on sessions (create, get, list, delete,
 // freeze, fork).
 #include "absl/strings/str_cat.h"
+#include "core/presets.h"
 #include "core/status_macros.h"
 #include "server/service/sorn_service.h"
 #include "server/wire/proto_convert.h"
@@ -44,8 +45,9 @@ grpc::Status SornService::CreateSession(grpc::ServerContext* context,
       context, "CreateSession", Kind::kUnary,
       [&](const Caller& caller, CallRecord& call) -> absl::Status {
         call.session = request->name();
+        ASSIGN_OR_RETURN(const Params preset, PresetParams(request->preset()));
         ASSIGN_OR_RETURN(const Params params,
-                         ParamsFromProto(request->params()));
+                         ParamsFromProto(request->params(), preset));
         ASSIGN_OR_RETURN(
             std::shared_ptr<Session> session,
             store_->Create(

@@ -109,10 +109,54 @@ absl::StatusOr<DenseMatrix> DenseFromProto(const char* name,
   return m;
 }
 
+// The lab's variants (Params fields 22-31); pools are range-checked by
+// Params::Validate.
+void VariantsFromProto(const pb::Params& p, Params* params) {
+  if (p.has_input_pool_size()) params->input_pool_size = p.input_pool_size();
+  if (p.has_input_pools_disjoint()) {
+    params->input_pools_disjoint = p.input_pools_disjoint();
+  }
+  if (p.input_pools_size() > 0) {
+    params->input_pools.clear();
+    for (const pb::InputPool& pool : p.input_pools()) {
+      params->input_pools.emplace_back(pool.neurons().begin(),
+                                       pool.neurons().end());
+    }
+  }
+  if (p.has_input_gain()) params->input_gain = p.input_gain();
+  if (p.has_clamp_thresholds()) {
+    params->clamp_thresholds = p.clamp_thresholds();
+  }
+  if (p.has_wee_prune_below()) params->wee_prune_below = p.wee_prune_below();
+  if (p.has_wei_floor()) params->wei_floor = p.wei_floor();
+  if (p.has_fast_inhibit()) params->fast_inhibit = p.fast_inhibit();
+  if (p.has_wei_fixed()) params->wei_fixed = p.wei_fixed();
+  if (p.has_sp_scale_with_size()) {
+    params->sp_scale_with_size = p.sp_scale_with_size();
+  }
+}
+
+void VariantsToProto(const Params& params, pb::Params* p) {
+  p->set_input_pool_size(params.input_pool_size);
+  p->set_input_pools_disjoint(params.input_pools_disjoint);
+  p->clear_input_pools();
+  for (const std::vector<int32_t>& pool : params.input_pools) {
+    p->add_input_pools()->mutable_neurons()->Assign(pool.begin(), pool.end());
+  }
+  p->set_input_gain(params.input_gain);
+  p->set_clamp_thresholds(params.clamp_thresholds);
+  p->set_wee_prune_below(params.wee_prune_below);
+  p->set_wei_floor(params.wei_floor);
+  p->set_fast_inhibit(params.fast_inhibit);
+  p->set_wei_fixed(params.wei_fixed);
+  p->set_sp_scale_with_size(params.sp_scale_with_size);
+}
+
 }  // namespace
 
-absl::StatusOr<Params> ParamsFromProto(const pb::Params& p) {
-  Params params;
+absl::StatusOr<Params> ParamsFromProto(const pb::Params& p,
+                                       const Params& base) {
+  Params params = base;
   if (p.has_ne()) params.ne = p.ne();
   if (p.has_nu()) params.nu = p.nu();
   ASSIGN_OR_RETURN(params.network_type_ee,
@@ -136,11 +180,15 @@ absl::StatusOr<Params> ParamsFromProto(const pb::Params& p) {
   if (p.has_h_ip()) params.h_ip = p.h_ip();
   if (p.has_noise_sd()) params.noise_sd = p.noise_sd();
   if (p.has_sp_probability()) params.sp_probability = p.sp_probability();
-  ASSIGN_OR_RETURN(params.arithmetic, ArithmeticFromProto(p.arithmetic()));
+  if (p.arithmetic() != pb::ARITHMETIC_UNSPECIFIED) {
+    ASSIGN_OR_RETURN(params.arithmetic, ArithmeticFromProto(p.arithmetic()));
+  }
+  VariantsFromProto(p, &params);
   return params;
 }
 
 void ParamsToProto(const Params& params, pb::Params* p) {
+  VariantsToProto(params, p);
   p->set_ne(params.ne);
   p->set_nu(params.nu);
   p->set_network_type_ee(TypeToProto(params.network_type_ee));

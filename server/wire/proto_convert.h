@@ -16,7 +16,9 @@
 namespace sorn::server {
 
 // Unset fields keep the defaults of Params. Not validated here.
-absl::StatusOr<Params> ParamsFromProto(const ::sorn::v1::Params& proto);
+// `base` with the fields `proto` sets (a preset's params, or the defaults).
+absl::StatusOr<Params> ParamsFromProto(const ::sorn::v1::Params& proto,
+                                       const Params& base = Params{});
 // Every field set (h_ip to its effective value).
 void ParamsToProto(const Params& params, ::sorn::v1::Params* proto);
 

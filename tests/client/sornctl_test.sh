@@ -39,6 +39,18 @@ check "create exact" 0 "$ctl" create exact --ne=50 --arithmetic=exact
 expect "create arithmetic" "arithmetic: EXACT"
 check "bad arithmetic" 64 "$ctl" create slow --arithmetic=slow
 expect "bad arithmetic names the values" "is one of FAST, EXACT"
+check "create from a preset" 0 "$ctl" create lazar --preset=Lazar2009 --ne=100 --seed=1
+expect "preset's nu" "^nu: 6$"
+expect "override's ne" "^ne: 100$"
+check "unknown preset" 3 "$ctl" create nope --preset=lazar2010
+expect "unknown preset lists the known" "known presets: sorn, lazar2009"
+check "variants and pools" 0 "$ctl" create pools --ne=10 --nu=2 --lambda_ee=2 --lambda_ei=2 \
+  --h_ip=0.1 --input_pools='1,3;3,7' --fast_inhibit=true --clamp_thresholds=false
+check "pools shared but disjoint" 3 "$ctl" create shared --ne=10 --nu=2 --lambda_ee=2 \
+  --lambda_ei=2 --h_ip=0.1 --input_pools='1,3;3,7' --input_pools_disjoint=true
+expect "pools error" "share neuron 3"
+check "bad bool" 64 "$ctl" create b --wei_fixed=maybe
+expect "bad bool says" "takes true or false"
 check "get" 0 "$ctl" get demo
 expect "get ni" "^ni: 20$"
 "$python" -c "import numpy as np; np.save('in.npy', np.random.default_rng(1).random((5, 300)))"

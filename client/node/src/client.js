@@ -37,6 +37,13 @@ function unpackBits(buffer, steps, n) {
   return rows;
 }
 
+// Params with input_pools as InputPool messages ({ neurons: [...] }).
+function withPools(params) {
+  if (!Array.isArray(params.input_pools)) return params;
+  const pools = params.input_pools.map((p) => (Array.isArray(p) ? { neurons: p } : p));
+  return { ...params, input_pools: pools };
+}
+
 class SornClient {
   // `address` like "127.0.0.1:50051"; `token` (optional) is sent as a
   // bearer token for servers that require one.
@@ -60,8 +67,11 @@ class SornClient {
     });
   }
 
-  createSession(name, params = {}, { seed, recordBufferSteps } = {}) {
-    const request = { name, params };
+  // `params` follows Params (snake_case); input_pools may be given as arrays
+  // of neuron indices ([[1, 3], [3, 7]]). `preset` starts from a published
+  // model ('lazar2009', 'zheng2013', 'delpapa2017') that `params` overrides.
+  createSession(name, params = {}, { seed, recordBufferSteps, preset } = {}) {
+    const request = { name, params: withPools(params), preset: preset || '' };
     if (seed !== undefined) request.seed = seed;
     if (recordBufferSteps !== undefined) request.record_buffer_steps = recordBufferSteps;
     return this.unary('CreateSession', request, name);

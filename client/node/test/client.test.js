@@ -70,6 +70,27 @@ test('sorn-server from Node.js', async (t) => {
     assert.equal(fast.params.arithmetic, 'FAST');  // the default.
   });
 
+  await t.test('a preset sets a paper\'s model and params override it', async () => {
+    const client = new SornClient(address);
+    t.after(() => client.close());
+    const info = await client.createSession('lazar', { ne: 100 }, { seed: 4, preset: 'lazar2009' });
+    assert.equal(info.ne, 100);  // overridden.
+    assert.equal(info.nu, 6);
+    assert.equal(info.params.fast_inhibit, true);
+    assert.equal(info.params.wei_fixed, true);
+    assert.equal(info.params.input_pools.length, 6);
+    const all = info.params.input_pools.flatMap((p) => p.neurons);
+    assert.equal(new Set(all).size, 60);  // six disjoint pools of 10.
+    const pools = await client.createSession('pools', {
+      ne: 10, nu: 2, lambda_ee: 2, lambda_ei: 2, h_ip: 0.1, input_pools: [[1, 3], [3, 7]],
+      input_gain: 0.6, clamp_thresholds: false }, { seed: 1 });
+    assert.deepEqual(pools.params.input_pools.map((p) => p.neurons), [[1, 3], [3, 7]]);
+    assert.equal(pools.params.clamp_thresholds, false);
+    await assert.rejects(client.createSession('bad', {}, { preset: 'lazar2010' }), (err) =>
+      err.code === grpc.status.INVALID_ARGUMENT && /known presets/.test(err.details));
+    await assert.rejects(client.getSession('bad'), (err) => err.code === grpc.status.NOT_FOUND);
+  });
+
   await t.test('a readout fitted on recorded steps classifies new ones', async () => {
     const client = new SornClient(address);
     t.after(() => client.close());

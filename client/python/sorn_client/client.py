@@ -191,12 +191,14 @@ class Client:
         self._channel.close()
 
     def create_session(self, name=None, seed=None, record_buffer_steps=None,
-                       ephemeral=False, **params):
+                       ephemeral=False, preset=None, **params):
         """A new session (named `name`, or a generated name) with SORN parameters
-        given as keywords (ne=..., eta_stdp=...). An `ephemeral` session is
-        deleted by the server once unused for its --ephemeral_session_ttl."""
+        given as keywords (ne=..., eta_stdp=...). `preset` starts from a published
+        model ("lazar2009", "zheng2013", "delpapa2017"; docs/SPEC.md "Presets")
+        and the keywords override it. An `ephemeral` session is deleted by the
+        server once unused for its --ephemeral_session_ttl."""
         name = name or f"py-{uuid.uuid4().hex[:12]}"
-        request = pb.CreateSessionRequest(name=name,
+        request = pb.CreateSessionRequest(name=name, preset=preset or "",
                                           params=conversions.params_to_proto(**params))
         if seed is not None:
             request.seed = seed

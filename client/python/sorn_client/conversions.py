@@ -5,14 +5,20 @@ import numpy as np
 from sorn_client_pb import sorn_pb2 as pb
 
 # Every Params field of sorn.proto, with the Python type it takes.
-_INT_PARAMS = ("ne", "nu", "lambda_ee", "lambda_ei", "lambda_ie")
+_INT_PARAMS = ("ne", "nu", "lambda_ee", "lambda_ei", "lambda_ie", "input_pool_size")
 _FLOAT_PARAMS = ("eta_stdp", "eta_inhib", "eta_ip", "te_min", "te_max", "ti_min",
-                 "ti_max", "mu_ip", "sigma_ip", "h_ip", "noise_sd", "sp_probability")
+                 "ti_max", "mu_ip", "sigma_ip", "h_ip", "noise_sd", "sp_probability",
+                 "input_gain", "wee_prune_below", "wei_floor")
+# The lab's variants (docs/SPEC.md, "Variants"), all optional booleans.
+_BOOL_PARAMS = ("input_pools_disjoint", "clamp_thresholds", "fast_inhibit", "wei_fixed",
+                "sp_scale_with_size")
 _TYPE_PARAMS = ("network_type_ee", "network_type_ei", "network_type_ie")
 # Enums: field -> proto enum. "FAST"/"EXACT", "Sparse"/"Dense" in any case.
 _ENUM_PARAMS = {name: pb.NetworkType for name in _TYPE_PARAMS}
 _ENUM_PARAMS["arithmetic"] = pb.Arithmetic
-PARAM_NAMES = _INT_PARAMS + _FLOAT_PARAMS + tuple(_ENUM_PARAMS)
+# input_pools: one list of excitatory neuron indices per input unit.
+PARAM_NAMES = (_INT_PARAMS + _FLOAT_PARAMS + _BOOL_PARAMS + tuple(_ENUM_PARAMS)
+               + ("input_pools",))
 
 
 def params_to_proto(**params):
@@ -28,9 +34,28 @@ def params_to_proto(**params):
             setattr(proto, name, int(value))
         elif name in _FLOAT_PARAMS:
             setattr(proto, name, float(value))
+        elif name in _BOOL_PARAMS:
+            setattr(proto, name, _as_bool(name, value))
+        elif name == "input_pools":
+            for pool in value:
+                proto.input_pools.add().neurons.extend(int(n) for n in pool)
         else:
             setattr(proto, name, _ENUM_PARAMS[name].Value(str(value).upper()))
     return proto
+
+
+def _as_bool(name, value):
+    """A boolean parameter from a bool, 0/1 or "true"/"false" (any case)."""
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "1", "yes", "on"):
+            return True
+        if lowered in ("false", "0", "no", "off"):
+            return False
+        raise ValueError(f"{name} must be true or false, got {value!r}")
+    if value in (0, 1):  # True, False, 0, 1, numpy bools.
+        return bool(value)
+    raise ValueError(f"{name} must be true or false, got {value!r}")
 
 
 def params_from_proto(proto):
@@ -42,6 +67,9 @@ def params_from_proto(proto):
         if name in _ENUM_PARAMS:  # not optional: 0 is unspecified.
             if value != 0:
                 params[name] = _ENUM_PARAMS[name].Name(value)
+        elif name == "input_pools":
+            if len(value):
+                params[name] = [list(pool.neurons) for pool in value]
         elif proto.HasField(name):
             params[name] = value
     return params

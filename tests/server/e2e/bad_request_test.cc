@@ -129,6 +129,28 @@ TEST(BadRequestTest, EachGetsItsCodeAndNothingIsLost) {
            r.mutable_params()->set_arithmetic(static_cast<pb::Arithmetic>(9));
          });
        }},
+      {"unknown preset", StatusCode::INVALID_ARGUMENT, "known presets",
+       [](auto* s) {
+         return Create(s, "pr", [](auto& r) { r.set_preset("lazar2010"); });
+       }},
+      {"input pool naming a neuron past ne", StatusCode::INVALID_ARGUMENT,
+       "outside [0, ne = 200)",
+       [](auto* s) {
+         return Create(s, "pool", [](auto& r) {
+           r.mutable_params()->set_nu(1);
+           r.mutable_params()->add_input_pools()->add_neurons(200);
+         });
+       }},
+      {"random pools past the entry limit", StatusCode::INVALID_ARGUMENT,
+       "at most 262144",
+       [](auto* s) {
+         return Create(s, "pools", [](auto& r) {
+           r.mutable_params()->set_ne(1000);
+           r.mutable_params()->set_nu(1000);
+           r.mutable_params()->set_h_ip(0.1);
+           r.mutable_params()->set_input_pool_size(1000);
+         });
+       }},
       {"record buffer over limit", StatusCode::RESOURCE_EXHAUSTED,
        "--max_record_buffer_steps",
        [](auto* s) {

@@ -1,0 +1,99 @@
+"""Presets and the lab's model variants through the real server: what
+CreateSession stores and reports, what it refuses, and how a pooled network
+answers its input (docs/SPEC.md, "Variants" and "Presets")."""
+
+import math
+
+import grpc
+import numpy as np
+import pytest
+
+from sorn_client_pb import sorn_pb2 as pb
+
+
+def test_presets_set_the_papers_models(client):
+    lazar = client.create_session(preset="lazar2009", seed=1).created
+    assert (lazar.ne, lazar.ni, lazar.nu) == (200, 40, 6)
+    p = lazar.params
+    assert (p.lambda_ee, p.eta_stdp, p.eta_ip, p.h_ip, p.te_max, p.ti_max) == (
+        10, 0.001, 0.001, 0.1, 0.5, 0.5)
+    assert (p.sp_probability, p.noise_sd, p.eta_inhib) == (0.0, 0.0, 0.0)
+    assert p.wei_fixed and p.fast_inhibit and not p.clamp_thresholds
+    assert p.network_type_ei == pb.DENSE and lazar.ei_connections == 40 * 200
+    pools = [list(pool.neurons) for pool in p.input_pools]
+    assert [len(pool) for pool in pools] == [10] * 6
+    assert len(set(sum(pools, []))) == 60  # disjoint.
+    zheng = client.create_session(preset="ZHENG2013", seed=1).created
+    assert zheng.nu == 0 and math.isclose(zheng.params.noise_sd ** 2, 0.05)
+    assert (zheng.params.wee_prune_below, zheng.params.wei_floor) == (1e-10, 0.001)
+    assert not zheng.params.fast_inhibit and not zheng.params.sp_scale_with_size
+    delpapa = client.create_session(preset="delpapa2017", seed=1).created.params
+    assert delpapa.fast_inhibit and delpapa.sp_scale_with_size
+    default = client.create_session(seed=1).created.params
+    assert default.clamp_thresholds and not default.input_pools and default.input_gain == 1
+
+
+def test_explicit_params_override_the_preset(client):
+    info = client.create_session(preset="zheng2013", seed=2, ne=100, fast_inhibit=True,
+                                 noise_sd=0.1).created
+    assert info.ne == 100 and info.params.fast_inhibit and info.params.noise_sd == 0.1
+    assert info.params.eta_stdp == 0.004  # the preset's, not overridden.
+
+
+def test_an_unknown_preset_or_bad_pools_create_nothing(client):
+    before = {s.name for s in client.list_sessions()}
+    cases = [
+        (dict(preset="lazar2010"), "known presets: sorn, lazar2009, zheng2013, delpapa2017"),
+        (dict(ne=10, nu=2, lambda_ee=2, lambda_ei=2, h_ip=0.1, input_pools=[[1, 3]]),
+         "expected one per input unit"),
+        (dict(ne=10, nu=2, lambda_ee=2, lambda_ei=2, h_ip=0.1, input_pools=[[1], [12]]),
+         "outside [0, ne = 10)"),
+        (dict(ne=10, nu=2, lambda_ee=2, lambda_ei=2, h_ip=0.1, input_pools=[[1, 3], [3]],
+              input_pools_disjoint=True), "share neuron 3"),
+        (dict(nu=6, input_pool_size=40, input_pools_disjoint=True), "nu * input_pool_size"),
+        (dict(wee_prune_below=1.5), "wee_prune_below"),
+        (dict(ne=100_000, nu=1000, input_pool_size=1000, h_ip=0.1), "at most 262144"),
+    ]
+    for keywords, message in cases:
+        with pytest.raises(grpc.RpcError) as error:
+            client.create_session("refused", **keywords)
+        assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT, keywords
+        assert message in error.value.details(), (keywords, error.value.details())
+    assert {s.name for s in client.list_sessions()} == before
+    with pytest.raises(ValueError, match="true or false"):
+        client.create_session("refused", fast_inhibit="maybe")
+
+
+def test_each_letter_drives_its_pool(client):
+    # From silence, a letter's pool is exactly what fires: the recurrent drive
+    # is 0, each pool neuron gets 1 - Te > 0 (Te < 0.5), every other neuron -Te.
+    session = client.create_session(preset="lazar2009", seed=3, ne=100)
+    pools = [list(p.neurons) for p in session.created.params.input_pools]
+    for letter in range(6):
+        twin = session.fork(f"twin-{letter}")
+        u = np.zeros((6, 1))
+        u[letter, 0] = 1.0
+        x = twin.run(inputs=u, train=True, noise=False)["x"][0]
+        assert sorted(np.flatnonzero(x)) == pools[letter]
+
+
+def test_variants_survive_export_and_import(client):
+    session = client.create_session(preset="delpapa2017", seed=5, ne=60, lambda_ei=12,
+                                    input_pool_size=0)
+    session.run(timesteps=300)
+    copy = client.import_state(session.export_state(), "delpapa-copy")
+    assert copy.info().params == session.info().params
+    assert copy.info().params.fast_inhibit and copy.info().params.wei_floor == 0.001
+    a = session.run(timesteps=500)
+    b = copy.run(timesteps=500)
+    assert np.array_equal(a["x"], b["x"]) and np.array_equal(a["ee_conn"], b["ee_conn"])
+
+
+def test_no_input_runs_on_timesteps_alone(client):
+    session = client.create_session(preset="zheng2013", seed=4, ne=50, lambda_ee=5, lambda_ei=10)
+    out = session.run(timesteps=200)
+    assert out["x"].shape == (200, 50) and 0 < out["x"].mean() < 0.5
+    with pytest.raises(grpc.RpcError) as error:
+        session.run(inputs=np.ones((1, 10)))
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert session.info().step == 200  # the refused call changed nothing.
