@@ -35,24 +35,23 @@ std::vector<int32_t> ArgMax(const Eigen::MatrixXd& scores) {
 }
 
 // W minimizing |X W - Y|^2 + lambda |W without its bias row|^2:
-// (X'X + lambda D) W = X'Y, D the identity without the bias entry.
-absl::StatusOr<Eigen::MatrixXd> SolveRidge(const Eigen::MatrixXd& x,
-                                           const Eigen::MatrixXd& y,
-                                           double lambda, bool bias) {
+// (X'X + lambda D) W = X'Y, D the identity without the bias entry. Without
+// ridge (lambda = 0) the least-squares W of minimum norm, X^+ Y (NumPy's
+// pinv(X) @ Y), which is defined for collinear features too: reservoir
+// states are often rank-deficient (silent or always-active neurons, pools
+// that fire together).
+Eigen::MatrixXd SolveRidge(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y,
+                           double lambda, bool bias) {
+  if (lambda == 0) {
+    return Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(x).solve(y);
+  }
   Eigen::MatrixXd gram = x.transpose() * x;
   const Eigen::Index penalized = gram.rows() - (bias ? 1 : 0);
   gram.diagonal().head(penalized).array() += lambda;
-  Eigen::LDLT<Eigen::MatrixXd> ldlt(gram);
-  // With lambda > 0 the system is positive definite. Without, tiny pivots
-  // say that the features leave the solution undetermined.
-  const Eigen::VectorXd pivots = ldlt.vectorD().cwiseAbs();
-  if (ldlt.info() != Eigen::Success ||
-      (lambda == 0 && pivots.minCoeff() <= 1e-12 * pivots.maxCoeff())) {
-    return absl::InvalidArgumentError(
-        "the features are collinear (or fewer rows than features); give a "
-        "regularization > 0");
-  }
-  return Eigen::MatrixXd(ldlt.solve(x.transpose() * y));
+  // Positive definite for lambda > 0 (semi-definite only if the bias column
+  // is the sole feature that is 0 everywhere, which Design never makes).
+  return Eigen::MatrixXd(
+      Eigen::LDLT<Eigen::MatrixXd>(gram).solve(x.transpose() * y));
 }
 
 }  // namespace
@@ -79,10 +78,8 @@ absl::StatusOr<Readout> Readout::FitValues(const Eigen::MatrixXd& features,
   if (absl::Status s = CheckFinite(features, "features"); !s.ok()) return s;
   if (absl::Status s = CheckFinite(targets, "targets"); !s.ok()) return s;
   const Eigen::MatrixXd x = Design(features, options.bias);
-  absl::StatusOr<Eigen::MatrixXd> w =
-      SolveRidge(x, targets, options.regularization, options.bias);
-  if (!w.ok()) return w.status();
-  Readout readout(*std::move(w), options.bias, /*classifier=*/false);
+  Readout readout(SolveRidge(x, targets, options.regularization, options.bias),
+                  options.bias, /*classifier=*/false);
   readout.training_error_ =
       (x * readout.weights_ - targets).squaredNorm() / double(targets.size());
   // Finite inputs can still overflow: targets near 1e308 make X'Y infinite

@@ -16,8 +16,8 @@ namespace sorn {
 
 struct ReadoutOptions {
   // Ridge strength lambda >= 0: minimizes |X W - Y|^2 + lambda |W|^2 (the
-  // bias is not penalized). 0 is ordinary least squares and needs features
-  // of full column rank.
+  // bias is not penalized). 0 is least squares, of minimum norm when the
+  // features are collinear (the pseudo-inverse solution).
   double regularization = 1e-6;
   // Adds a constant feature 1, so that outputs need not pass through 0.
   bool bias = true;
@@ -29,8 +29,8 @@ class Readout {
   // Fits outputs = features * W (+ bias) to real-valued `targets`.
   // REQUIRES nothing; errors (InvalidArgument) name what is wrong: rows of
   // features and targets differ or are 0, a non-finite value, a negative or
-  // non-finite regularization, collinear features without regularization,
-  // values so large that the weights or the training error overflow.
+  // non-finite regularization, values so large that the weights or the training
+  // error overflow.
   static absl::StatusOr<Readout> FitValues(const Eigen::MatrixXd& features,
                                            const Eigen::MatrixXd& targets,
                                            const ReadoutOptions& options);

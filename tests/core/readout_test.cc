@@ -100,17 +100,25 @@ TEST(ReadoutTest, BadInputIsRefusedWithAReason) {
   EXPECT_EQ(code(Readout::FitClasses(x, labels, 1, {})), bad);
   EXPECT_EQ(code(Readout::FitClasses(x, std::vector<int32_t>(9, 0), 2, {})),
             bad);
-  // Collinear features: refused without regularization, fine with it.
-  Eigen::MatrixXd twins(10, 2);
-  twins << x.col(0), x.col(0) * 2.0;
-  ReadoutOptions ols;
-  ols.regularization = 0;
-  absl::StatusOr<Readout> refused = Readout::FitValues(twins, y, ols);
-  EXPECT_EQ(code(refused), bad);
-  EXPECT_NE(refused.status().message().find("collinear"), std::string::npos);
-  EXPECT_TRUE(Readout::FitValues(twins, y, {}).ok());
   EXPECT_EQ(code(Readout::FromWeights(Eigen::MatrixXd(1, 2), true, false)),
             bad);
+}
+
+// Without regularization, collinear features get the least-squares fit of
+// minimum norm (the pseudo-inverse's): for features (a, 2a) and targets 3a,
+// every w1 + 2 w2 = 3 fits exactly; the shortest is (3, 6) / 5.
+TEST(ReadoutTest, CollinearFeaturesWithoutRidgeGetTheMinimumNormFit) {
+  const Eigen::MatrixXd a = Uniform(10, 1, 3);
+  Eigen::MatrixXd twins(10, 2);
+  twins << a, a * 2.0;
+  ReadoutOptions ols;
+  ols.regularization = 0;
+  ols.bias = false;
+  absl::StatusOr<Readout> fit = Readout::FitValues(twins, a * 3.0, ols);
+  ASSERT_TRUE(fit.ok()) << fit.status();
+  EXPECT_NEAR(fit->weights()(0, 0), 0.6, 1e-12);
+  EXPECT_NEAR(fit->weights()(1, 0), 1.2, 1e-12);
+  EXPECT_NEAR(fit->training_error(), 0.0, 1e-20);
 }
 
 // Finite but huge values overflow inside the fit: X'Y of targets 1e308 is

@@ -102,12 +102,6 @@ TEST_F(ReadoutTest, BadRequestsAreRefusedAndLoseNothing) {
        grpc::StatusCode::INVALID_ARGUMENT, "population"},
       {"negative skip_last", [](auto& r) { r.set_skip_last(-1); },
        grpc::StatusCode::INVALID_ARGUMENT, "skip_last"},
-      {"collinear without regularization",
-       [](auto& r) {
-         r.set_regularization(0);
-         r.mutable_features()->set_include_input(true);
-       },
-       grpc::StatusCode::INVALID_ARGUMENT, "collinear"},
   };
   for (const Case& c : cases) {
     pb::FitReadoutRequest req = base();

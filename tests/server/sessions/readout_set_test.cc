@@ -293,8 +293,10 @@ TEST(ReadoutSetTest, SolveFitsAClassifierWhoseScoresAreTheClasses) {
             0);
 }
 
-TEST(ReadoutSetTest, SolveRefusesCollinearFeaturesWithoutRegularization) {
-  // x0 == x1 on every row: their weights are not determined.
+TEST(ReadoutSetTest, SolveFitsCollinearFeaturesWithTheMinimumNorm) {
+  // x0 == x1 on every row and targets 1 + x0: every w0 + w1 = 1 with bias 1
+  // fits; without regularization the shortest, w0 = w1 = 0.5, as NumPy's
+  // pinv would give.
   ActivityLog log(kShape.ne, kShape.ni, kShape.nu, 10);
   for (int t = 0; t < 4; ++t) {
     log.Append(Record(t % 2, t % 2), std::vector<double>{0});
@@ -304,11 +306,14 @@ TEST(ReadoutSetTest, SolveRefusesCollinearFeaturesWithoutRegularization) {
   absl::StatusOr<ReadoutFit> fit =
       set.Prepare("r", {}, targets, 0.0, 0, log, kShape, 4, kPlenty);
   ASSERT_TRUE(fit.ok()) << fit.status();
-  const absl::Status s = ReadoutSet::Solve(*fit, targets).status();
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("collinear"), std::string::npos) << s;
-  fit->regularization = 1e-3;  // ridge makes it well posed.
-  EXPECT_TRUE(ReadoutSet::Solve(*fit, targets).ok());
+  absl::StatusOr<NamedReadout> solved = ReadoutSet::Solve(*fit, targets);
+  ASSERT_TRUE(solved.ok()) << solved.status();
+  const Eigen::MatrixXd& w = solved->readout.weights();
+  ASSERT_EQ(w.rows(), 3);
+  EXPECT_NEAR(w(0, 0), 0.5, 1e-12);
+  EXPECT_NEAR(w(1, 0), 0.5, 1e-12);
+  EXPECT_NEAR(w(2, 0), 1.0, 1e-12);  // the bias.
+  EXPECT_NEAR(solved->training_error, 0.0, 1e-20);
 }
 
 TEST(ReadoutSetTest, SolveRefusesAFitThatOverflows) {
