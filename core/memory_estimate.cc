@@ -30,20 +30,33 @@ int64_t MatrixBytes(int rows, int cols, int64_t synapses, double slot_factor) {
   return slots * kSynapseBytes + rows * kRowBytes + cols * kColumnBytes;
 }
 
+struct SynapseCounts {
+  int64_t ee, ei, ie;
+};
+
+SynapseCounts Expected(const Params& params) {
+  const int ne = params.ne;
+  const int ni = params.ni();
+  return {ExpectedSynapses(ne, ne, params.network_type_ee, params.lambda_ee,
+                           /*by_column=*/true, /*no_diagonal=*/true),
+          ExpectedSynapses(ni, ne, params.network_type_ei, params.lambda_ei,
+                           /*by_column=*/false, /*no_diagonal=*/false),
+          ExpectedSynapses(ne, ni, params.network_type_ie, params.lambda_ie,
+                           /*by_column=*/true, /*no_diagonal=*/false)};
+}
+
 }  // namespace
+
+int64_t EstimateBuildBytes(const Params& params) {
+  const auto [ee, ei, ie] = Expected(params);
+  const int64_t rows = 2 * int64_t(params.ne) + params.ni();
+  return (ee + ei + ie) * 12 + rows * 8 + std::max({ee, ei, ie}) * 16;
+}
 
 int64_t EstimateNetworkBytes(const Params& params) {
   const int ne = params.ne;
   const int ni = params.ni();
-  const int64_t ee =
-      ExpectedSynapses(ne, ne, params.network_type_ee, params.lambda_ee,
-                       /*by_column=*/true, /*no_diagonal=*/true);
-  const int64_t ei =
-      ExpectedSynapses(ni, ne, params.network_type_ei, params.lambda_ei,
-                       /*by_column=*/false, /*no_diagonal=*/false);
-  const int64_t ie =
-      ExpectedSynapses(ne, ni, params.network_type_ie, params.lambda_ie,
-                       /*by_column=*/true, /*no_diagonal=*/false);
+  const auto [ee, ei, ie] = Expected(params);
   int64_t total = MatrixBytes(ne, ne, ee, /*slot_factor=*/2.5) +
                   MatrixBytes(ni, ne, ei, /*slot_factor=*/1.25) +
                   MatrixBytes(ne, ni, ie, /*slot_factor=*/1.25);

@@ -16,6 +16,14 @@ namespace sorn {
 // connected Wie, and the per-neuron vectors. REQUIRES: params.Validate().
 int64_t EstimateNetworkBytes(const Params& params);
 
+// What Network::Create holds on top of EstimateNetworkBytes while it builds,
+// until it returns: the initial NetworkState (CSR weights, 12 bytes a
+// synapse), and the initializer's triplets of one matrix at a time (16 bytes
+// a synapse of the largest). At ne = 10^6 with sparse E->I and I->E this is
+// ~1.4 GB over a 1.6 GB estimate (bench/RESULTS.md). REQUIRES:
+// params.Validate().
+int64_t EstimateBuildBytes(const Params& params);
+
 }  // namespace sorn
 
 #endif  // SORN_CORE_MEMORY_ESTIMATE_H_

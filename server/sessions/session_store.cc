@@ -184,7 +184,14 @@ absl::StatusOr<std::shared_ptr<Session>> SessionStore::Create(
       seed.has_value()
           ? *seed
           : (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
+  // Building holds the initial state beside the network: reserve it too,
+  // until the network is built, so a session that would not fit is refused
+  // before it is half-built.
+  ASSIGN_OR_RETURN(
+      MemoryBudget::Reservation building,
+      budget_.Reserve(EstimateBuildBytes(params), "building the session"));
   ASSIGN_OR_RETURN(Network network, Network::Create(params, used_seed));
+  building = MemoryBudget::Reservation();
   return Commit(std::move(pending), std::move(network), ReadoutSet(), used_seed,
                 ephemeral);
 }

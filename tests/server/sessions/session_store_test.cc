@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/memory_estimate.h"
 #include "gtest/gtest.h"
 #include "server/sessions/memory_budget.h"
 #include "server/storage/file_archive.h"
@@ -162,6 +163,31 @@ TEST_F(SessionStoreTest, AFailedWriteRollsBackToTheLastSavedState) {
             std::string::npos)
       << failed;
   EXPECT_EQ(StepCount(**s), 5);
+}
+
+// Building a network holds its initial state beside it: a server with room
+// for the session but not for building it refuses, and keeps nothing.
+TEST_F(SessionStoreTest, CreateReservesTheMemoryItNeedsWhileBuilding) {
+  const int64_t bytes = SessionStore::SessionBytes(Small(), 10);
+  const int64_t building = EstimateBuildBytes(Small());
+  ASSERT_GT(building, 0);
+  {
+    auto store = NewStore(/*memory=*/bytes + building - 1);
+    absl::StatusOr<std::shared_ptr<Session>> s =
+        store->Create(Alice(), "a", Small(), 1, std::nullopt);
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_NE(s.status().message().find("building the session"),
+              std::string::npos)
+        << s.status();
+    EXPECT_EQ(store->Get(Alice(), "a").status().code(),
+              absl::StatusCode::kNotFound);
+    EXPECT_EQ(store->budget()->reserved(), 0);
+  }
+  // Room for both: created, and afterwards only the session stays reserved
+  // (plus nothing for the write, which has finished).
+  auto store = NewStore(/*memory=*/(bytes + building) * 4);
+  ASSERT_TRUE(store->Create(Alice(), "a", Small(), 1, std::nullopt).ok());
+  EXPECT_EQ(store->budget()->reserved(), bytes);
 }
 
 TEST_F(SessionStoreTest, LoadingMovesUnloadableFilesAsideAndRemovesTempFiles) {
