@@ -47,7 +47,7 @@ SORN_SERVER="$root/build-tsan/server/sorn-server" SORN_SERVER_SANITIZER=thread \
   build/tests/server/sorn_server_e2e_test --gtest_brief=1 \
   --gtest_filter=-RpcTest.StateOfTenThousandNeuronsTransfers:MemoryBudgetTest.ConcurrentImportsShareTheBudget:MemoryBudgetTest.AnImportThatWouldBalloonWhenParsedIsRefused \
   > build-tsan/server_test.log 2>&1 || status=$?
-grep -v '^{"rpc"' build-tsan/server_test.log | tail -30
+grep -v '^{"time":"[^"]*","rpc"' build-tsan/server_test.log | tail -30
 test "$status" -eq 0
 shopt -s nullglob
 python3 tests/tsan_reports.py "$root" build-tsan/reports/tsan.*

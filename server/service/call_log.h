@@ -8,6 +8,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace sorn::server {
 
@@ -22,11 +24,15 @@ struct CallRecord {
 };
 
 // One line, no trailing newline, e.g.
-// {"rpc":"Simulate","session":"a","tenant":"alice","code":"OK",
-//  "duration_ms":12.5,"steps":1000,"bytes_out":81234,"peer":"ipv4:..."}
-// plus "error" with the status message when the call failed.
+// {"time":"2026-12-01T19:50:01.123Z","rpc":"Simulate","session":"a",
+//  "tenant":"alice","code":"OK","duration_ms":12.5,"steps":1000,
+//  "bytes_out":81234,"peer":"ipv4:..."}
+// plus "error" with the status message when the call failed. `end` is when
+// the call ended (RFC 3339, UTC, milliseconds). Strings are UTF-8, at most
+// 200 characters each.
 std::string FormatCallLogLine(const CallRecord& call,
-                              const absl::Status& status, double seconds);
+                              const absl::Status& status, double seconds,
+                              absl::Time end = absl::Now());
 
 }  // namespace sorn::server
 

@@ -1,12 +1,14 @@
 // FormatCallLogLine in process: the exact JSON line of a call that
 // succeeded and of one that failed, and the escaping of what a caller
 // controls (peer, session, tenant, the error message): quotes, backslashes,
-// control and non-ASCII bytes, and the 200-character cut.
+// control characters, UTF-8 and bytes that are not, and the 200-character
+// cut; and the time stamp.
 #include "server/service/call_log.h"
 
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
@@ -24,9 +26,14 @@ CallRecord Simulate() {
   return call;
 }
 
+// 2026-12-01 19:50:01.123456 UTC.
+const absl::Time kEnd =
+    absl::FromUnixMicros(int64_t{1796154601} * 1000000 + 123456);
+
 TEST(CallLogTest, AnOkCallIsOneLineWithEveryFieldAndNoError) {
-  EXPECT_EQ(FormatCallLogLine(Simulate(), absl::OkStatus(), 0.0125),
-            "{\"rpc\":\"Simulate\",\"session\":\"a\",\"tenant\":\"alice\","
+  EXPECT_EQ(FormatCallLogLine(Simulate(), absl::OkStatus(), 0.0125, kEnd),
+            "{\"time\":\"2026-12-01T19:50:01.123Z\",\"rpc\":\"Simulate\","
+            "\"session\":\"a\",\"tenant\":\"alice\","
             "\"code\":\"OK\",\"duration_ms\":12.500,\"steps\":1000,"
             "\"bytes_out\":81234,\"peer\":\"ipv4:127.0.0.1:5432\"}");
 }
@@ -37,8 +44,9 @@ TEST(CallLogTest, AFailedCallNamesItsCodeAndEndsWithTheError) {
   call.session = "b";
   call.peer = "ipv6:[::1]:40000";
   EXPECT_EQ(FormatCallLogLine(call, absl::NotFoundError("no session \"b\""),
-                              0.0004567),
-            "{\"rpc\":\"GetSession\",\"session\":\"b\",\"tenant\":\"\","
+                              0.0004567, kEnd),
+            "{\"time\":\"2026-12-01T19:50:01.123Z\",\"rpc\":\"GetSession\","
+            "\"session\":\"b\",\"tenant\":\"\","
             "\"code\":\"NOT_FOUND\",\"duration_ms\":0.457,\"steps\":0,"
             "\"bytes_out\":0,\"peer\":\"ipv6:[::1]:40000\","
             "\"error\":\"no session \\\"b\\\"\"}");
@@ -81,17 +89,50 @@ TEST(CallLogTest, QuotesBackslashesAndControlBytesAreEscaped) {
   EXPECT_EQ(parsed["steps"], 1000);
 }
 
-// Bytes from 0x80 up are escaped one by one (the line stays ASCII; a UTF-8
-// name's bytes read back as Latin-1 characters).
-TEST(CallLogTest, NonAsciiBytesAreEscapedOneByOne) {
+// UTF-8 is written as it is; bytes that are not UTF-8 (a lone continuation
+// byte, a cut sequence, an overlong form, a surrogate) become U+FFFD, so the
+// line is valid UTF-8 and valid JSON whatever arrived.
+TEST(CallLogTest, Utf8IsKeptAndInvalidBytesBecomeReplacementCharacters) {
   CallRecord call = Simulate();
-  call.session = "caf\xc3\xa9";  // "café" in UTF-8.
+  call.session =
+      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\xa7\xa0";  // "café € 🧠".
+  call.tenant =
+      "a\x80"
+      "b\xc3";                         // lone continuation, cut sequence.
+  call.peer = "\xc0\xaf\xed\xa0\x80";  // overlong "/", a surrogate.
   const std::string line = FormatCallLogLine(call, absl::OkStatus(), 0);
-  EXPECT_NE(line.find("\"session\":\"caf\\u00c3\\u00a9\""), std::string::npos)
+  EXPECT_NE(
+      line.find("\"session\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\xa7\xa0\""),
+      std::string::npos)
       << line;
-  for (char c : line) {
-    EXPECT_LT(static_cast<unsigned char>(c), 0x80) << line;
-  }
+  EXPECT_NE(line.find("\"tenant\":\"a\\ufffdb\\ufffd\""), std::string::npos)
+      << line;
+  EXPECT_NE(line.find("\"peer\":\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\""),
+            std::string::npos)
+      << line;
+  const nlohmann::json parsed = nlohmann::json::parse(line);
+  EXPECT_EQ(parsed["session"], call.session);
+  EXPECT_EQ(parsed["tenant"],
+            "a\xef\xbf\xbd"
+            "b\xef\xbf\xbd");
+  // The cut counts characters, not bytes: 200 two-byte characters stay.
+  call.session.clear();
+  for (int i = 0; i < 250; ++i) call.session += "\xc3\xa9";
+  const nlohmann::json cut =
+      nlohmann::json::parse(FormatCallLogLine(call, absl::OkStatus(), 0));
+  EXPECT_EQ(cut["session"].get<std::string>().size(), 400u);
+}
+
+TEST(CallLogTest, TheTimeIsTheCallsEndInUtcWithMilliseconds) {
+  const nlohmann::json parsed =
+      nlohmann::json::parse(FormatCallLogLine(Simulate(), absl::OkStatus(), 0));
+  const std::string time = parsed["time"];
+  absl::Time t;
+  std::string error;
+  ASSERT_TRUE(absl::ParseTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone(),
+                              &t, &error))
+      << time << ": " << error;
+  EXPECT_LT(absl::AbsDuration(absl::Now() - t), absl::Minutes(1)) << time;
 }
 
 // A field is cut to its first 200 characters before it is escaped.
