@@ -68,6 +68,9 @@ void ListServerFlagsInHelp() {
     return absl::StrContains(file, "server/server_flags");
   };
   config.contains_helpshort_flags = config.contains_help_flags;
+  config.version_string = [] {
+    return std::string("sorn-server " SORN_VERSION " (API sorn.v1)\n");
+  };
   absl::SetFlagsUsageConfig(config);
 }
 

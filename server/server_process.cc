@@ -92,6 +92,7 @@ absl::Status ServerProcess::ServeMetrics() {
         absl::StrCat("cannot serve metrics on ", at, ": ", e.what()));
   }
   exposer_->RegisterCollectable(metrics_.registry());
+  exposer_->RegisterCollectable(process_metrics_);
   return absl::OkStatus();
 }
 

@@ -12,6 +12,7 @@
 #include "grpcpp/server.h"
 #include "prometheus/exposer.h"
 #include "server/auth/access_tokens.h"
+#include "server/metrics/process_metrics.h"
 #include "server/metrics/server_metrics.h"
 #include "server/server_options.h"
 #include "server/service/sorn_service.h"
@@ -47,6 +48,9 @@ class ServerProcess {
   const ServerOptions options_;
   AccessTokens tokens_;
   ServerMetrics metrics_;
+  // process_* metrics beside metrics_'s, on the same endpoint.
+  std::shared_ptr<ProcessMetrics> process_metrics_ =
+      std::make_shared<ProcessMetrics>();
   std::unique_ptr<prometheus::Exposer> exposer_;  // null: --metrics_port=-1.
   std::unique_ptr<SessionFiles> files_;           // null without --data_dir.
   std::unique_ptr<FileArchive> archive_;

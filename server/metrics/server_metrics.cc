@@ -52,6 +52,12 @@ ServerMetrics::ServerMetrics()
            .Register(*registry_)
            .Add({}, prometheus::Histogram::BucketBoundaries{
                         1e-4, 1e-3, 1e-2, 0.1, 0.5, 1, 5, 30});
+  BuildGauge()
+      .Name("sorn_build_info")
+      .Help("1, labelled with the server's version and API package.")
+      .Register(*registry_)
+      .Add({{"version", SORN_VERSION}, {"api", "sorn.v1"}})
+      .Set(1);
   checkpoint_failures_ = &BuildCounter()
                               .Name("sorn_checkpoint_failures_total")
                               .Help("Session writes that failed.")

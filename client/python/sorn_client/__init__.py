@@ -7,6 +7,8 @@ variable, default 127.0.0.1:50051) picks the server; `start_server()`
 (sorn_client.server) starts a local one and says its address.
 """
 
+__version__ = "0.2.0"  # the server's (CMakeLists.txt); tests/version_test.sh.
+
 from sorn_client.client import Client, Session, connect, default_client
 from sorn_client.initializer import Initializer
 from sorn_client.reference_api import Simulator, Trainer

@@ -106,6 +106,34 @@ std::vector<std::unique_ptr<Connection>> Stall(int port, int count) {
   return stalled;
 }
 
+// The value of the sample line `name` (the whole name, labels included) in a
+// scrape, or -1 if there is none.
+double Sample(const std::string& scrape, const std::string& name) {
+  const size_t at = scrape.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(scrape.substr(at + name.size() + 2));
+}
+
+TEST(MetricsEndpointTest, BuildInfoAndProcessMetricsAreServed) {
+  TestServer server({"--metrics_port=0", "--log_rpcs=false"});
+  ASSERT_TRUE(server.ok());
+  double took = 0;
+  const std::string scrape = Scrape(server.metrics_port(), 5, &took);
+  EXPECT_EQ(Sample(scrape, "sorn_build_info{api=\"sorn.v1\",version=\"" +
+                               std::string(SORN_VERSION) + "\"}"),
+            1)
+      << scrape;
+  // A running gRPC server holds megabytes, several threads and sockets,
+  // started within the last minutes, and has used some CPU.
+  EXPECT_GT(Sample(scrape, "process_resident_memory_bytes"), 1e6);
+  EXPECT_LT(Sample(scrape, "process_resident_memory_bytes"), 1e10);
+  EXPECT_GE(Sample(scrape, "process_threads"), 2);
+  EXPECT_GE(Sample(scrape, "process_open_fds"), 3);
+  EXPECT_GE(Sample(scrape, "process_cpu_seconds_total"), 0);
+  const double started = Sample(scrape, "process_start_time_seconds");
+  EXPECT_NEAR(started, double(time(nullptr)), 600) << scrape;
+}
+
 TEST(MetricsEndpointTest, ScrapesAreAnsweredWhileClientsStall) {
   // Default threads (4) and timeout (5 s); three clients stall.
   TestServer server({"--metrics_port=0", "--log_rpcs=false"});
