@@ -171,10 +171,30 @@ def test_compose_wires_server_prometheus_and_grafana():
     assert datasource["datasources"][0]["url"] == "http://prometheus:9090"
 
 
-def dashboard_queries():
+def dashboard():
     path = os.path.join(REPO, "deploy", "grafana", "dashboards", "sorn-server.json")
-    dashboard = json.load(open(path))
-    return {p["title"]: [t["expr"] for t in p["targets"]] for p in dashboard["panels"]}
+    return json.load(open(path))
+
+
+def dashboard_queries(instance=".*"):
+    """Each panel's queries with the $instance variable set as Grafana would:
+    ".*" for All (its allValue), else one instance's regex."""
+    return {p["title"]: [t["expr"].replace("$instance", instance) for t in p["targets"]]
+            for p in dashboard()["panels"]}
+
+
+def test_dashboard_has_datasource_and_instance_variables():
+    board = dashboard()
+    variables = {v["name"]: v for v in board["templating"]["list"]}
+    assert variables["datasource"]["type"] == "datasource"
+    assert variables["datasource"]["query"] == "prometheus"
+    instance = variables["instance"]
+    assert instance["definition"] == "label_values(sorn_build_info, instance)"
+    assert instance["includeAll"] and instance["allValue"] == ".*"
+    for panel in board["panels"]:
+        assert panel["datasource"]["uid"] == "${datasource}", panel["title"]
+        for target in panel["targets"]:
+            assert 'instance=~"$instance"' in target["expr"], (panel["title"], target["expr"])
 
 
 def test_every_dashboard_panel_shows_data_from_a_real_server(tmp_path):
@@ -207,6 +227,15 @@ def test_every_dashboard_panel_shows_data_from_a_real_server(tmp_path):
                     assert float(sample["value"][1]) >= 0, (title, sample)
         errors = prometheus.query(panels["Errors by code"][0])
         assert [r["metric"]["code"] for r in errors] == ["NOT_FOUND"]
+        # The instance variable's query lists the server, and choosing it
+        # (or another instance) scopes the panels.
+        instances = prometheus.query("group by (instance) (sorn_build_info)")
+        assert [r["metric"]["instance"] for r in instances] == [f"127.0.0.1:{server.metrics_port}"]
+        this = dashboard_queries(instance=f"127.0.0.1:{server.metrics_port}")
+        assert prometheus.wait_for(this["Steps per second by tenant"][0])
+        assert prometheus.wait_for(this["Resident memory by instance"][0])
+        other = dashboard_queries(instance="10.9.9.9:1")
+        assert prometheus.query(other["Sessions by tenant"][0]) == []
     finally:
         prometheus.stop()
         server.stop()
