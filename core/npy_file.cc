@@ -1,5 +1,6 @@
 #include "core/npy_file.h"
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -159,7 +160,10 @@ absl::StatusOr<NpyArray> ParseNpy(const std::string& bytes) {
 
 absl::StatusOr<NpyArray> ReadNpy(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  }
   std::stringstream buffer;
   buffer << in.rdbuf();
   absl::StatusOr<NpyArray> array = ParseNpy(buffer.str());
@@ -206,15 +210,35 @@ std::string SerializeNpyBytes(const std::string& bytes) {
   return NpyHeader("|u1", {static_cast<int64_t>(bytes.size())}) + bytes;
 }
 
-absl::Status WriteNpy(const std::string& path, const NpyArray& array) {
+std::string SerializeNpyU8(const std::vector<int64_t>& shape,
+                           const std::vector<uint8_t>& data) {
+  std::string out = NpyHeader("|u1", shape);
+  out.append(reinterpret_cast<const char*>(data.data()), data.size());
+  return out;
+}
+
+std::string SerializeNpyI64(const std::vector<int64_t>& shape,
+                            const std::vector<int64_t>& data) {
+  std::string out = NpyHeader("<i8", shape);
+  out.append(reinterpret_cast<const char*>(data.data()),
+             data.size() * sizeof(int64_t));
+  return out;
+}
+
+absl::Status WriteFileBytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) {
-    return absl::PermissionDeniedError(absl::StrCat("cannot write ", path));
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
   }
-  const std::string bytes = SerializeNpy(array);
   out.write(bytes.data(), bytes.size());
+  out.flush();
   if (!out) return absl::DataLossError(absl::StrCat("short write to ", path));
   return absl::OkStatus();
+}
+
+absl::Status WriteNpy(const std::string& path, const NpyArray& array) {
+  return WriteFileBytes(path, SerializeNpy(array));
 }
 
 }  // namespace sorn

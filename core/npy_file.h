@@ -36,10 +36,21 @@ absl::StatusOr<NpyArray> ParseNpy(const std::string& bytes);
 std::string SerializeNpy(const NpyArray& array);
 // The .npy bytes of a 1-D uint8 array holding `bytes`.
 std::string SerializeNpyBytes(const std::string& bytes);
-// NOT_FOUND if the file cannot be read, else as ParseNpy.
+// The .npy bytes of a uint8 array (0/1 activity: an eighth of float64's
+// size) and of an int64 array (counts), C order. REQUIRES: data.size() is
+// the product of `shape`.
+std::string SerializeNpyU8(const std::vector<int64_t>& shape,
+                           const std::vector<uint8_t>& data);
+std::string SerializeNpyI64(const std::vector<int64_t>& shape,
+                            const std::vector<int64_t>& data);
+// NOT_FOUND (with the system's reason) if the file cannot be read, else as
+// ParseNpy.
 absl::StatusOr<NpyArray> ReadNpy(const std::string& path);
 // Writes `array` as little-endian float64, C order.
 absl::Status WriteNpy(const std::string& path, const NpyArray& array);
+// Writes `bytes` to `path` (replacing it). PERMISSION_DENIED with the
+// system's reason if it cannot be created, DATA_LOSS on a short write.
+absl::Status WriteFileBytes(const std::string& path, const std::string& bytes);
 
 }  // namespace sorn
 

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -9,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/npy_file.h"
 
 namespace sorn::client {
 namespace {
@@ -107,7 +109,10 @@ absl::StatusOr<std::pair<std::string, std::string>> ReadEntry(
 
 absl::StatusOr<NpzEntries> ReadNpz(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  }
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string zip = buffer.str();
@@ -170,12 +175,7 @@ absl::Status WriteNpz(const std::string& path, const NpzEntries& entries) {
   Put32(zip, static_cast<uint32_t>(directory.size()));
   Put32(zip, directory_offset);
   Put16(zip, 0);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out)
-    return absl::PermissionDeniedError(absl::StrCat("cannot write ", path));
-  out.write(zip.data(), zip.size());
-  if (!out) return absl::DataLossError(absl::StrCat("short write to ", path));
-  return absl::OkStatus();
+  return sorn::WriteFileBytes(path, zip);
 }
 
 }  // namespace sorn::client

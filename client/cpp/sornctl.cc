@@ -93,10 +93,10 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
 // The exit code of the command's status, with the error on stderr.
 int ExitCode(const std::string& command, const absl::Status& s) {
   if (s.ok()) return 0;
-  if (absl::StartsWith(s.message(), "usage: ")) {
+  if (const int local = LocalExitCode(s); local >= 0) {
     std::fprintf(stderr, "sornctl %s: %s\n", command.c_str(),
                  std::string(s.message()).c_str());
-    return kUsageExit;
+    return local;
   }
   std::fprintf(stderr, "sornctl: %s: %s\n",
                absl::StatusCodeToString(s.code()).c_str(),

@@ -31,6 +31,36 @@ Args ParseArgs(int argc, char** argv, std::string* command) {
   return args;
 }
 
+namespace {
+// Prefixes that mark a status as sornctl's own (not the server's).
+constexpr char kInputPrefix[] = "input file: ";
+constexpr char kDataPrefix[] = "input data: ";
+constexpr char kOutputPrefix[] = "output file: ";
+}  // namespace
+
+absl::Status InputFile(const absl::Status& status) {
+  if (status.ok()) return status;
+  const bool unreadable = status.code() == absl::StatusCode::kNotFound;
+  return absl::Status(
+      status.code(),
+      absl::StrCat(unreadable ? kInputPrefix : kDataPrefix, status.message()));
+}
+
+absl::Status OutputFile(const absl::Status& status) {
+  if (status.ok()) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat(kOutputPrefix, status.message()));
+}
+
+int LocalExitCode(const absl::Status& status) {
+  const absl::string_view m = status.message();
+  if (absl::StartsWith(m, "usage: ")) return 64;      // EX_USAGE
+  if (absl::StartsWith(m, kDataPrefix)) return 65;    // EX_DATAERR
+  if (absl::StartsWith(m, kInputPrefix)) return 66;   // EX_NOINPUT
+  if (absl::StartsWith(m, kOutputPrefix)) return 73;  // EX_CANTCREAT
+  return -1;
+}
+
 absl::Status Usage(const std::string& message) {
   return absl::Status(absl::StatusCode::kUnknown, "usage: " + message);
 }

@@ -32,6 +32,14 @@ Args ParseArgs(int argc, char** argv, std::string* command);
 
 // A usage error: the message "usage: " + message.
 absl::Status Usage(const std::string& message);
+// A local file's error, told apart from the server's (whose gRPC codes are
+// sornctl's other exit codes): a file that cannot be read exits 66
+// (EX_NOINPUT), one whose content is malformed 65 (EX_DATAERR), one that
+// cannot be written 73 (EX_CANTCREAT). OK stays OK.
+absl::Status InputFile(const absl::Status& status);
+absl::Status OutputFile(const absl::Status& status);
+// The exit code of a status made by Usage, InputFile or OutputFile, else -1.
+int LocalExitCode(const absl::Status& status);
 
 // --key as an integer; `fallback` when there is no --key.
 absl::StatusOr<int64_t> Int(const Args& args, const std::string& key,

@@ -52,7 +52,8 @@ absl::Status Export(SornClient& c, const Args& a) {
   pb::NetworkState state;
   if (!state.ParseFromString(*bytes))
     return absl::DataLossError("unreadable state");
-  absl::Status s = client::WriteNpz(a.positional[1], StateNpz(state, *bytes));
+  absl::Status s =
+      OutputFile(client::WriteNpz(a.positional[1], StateNpz(state, *bytes)));
   if (s.ok())
     std::printf("exported %s to %s\n", a.positional[0].c_str(),
                 a.positional[1].c_str());
@@ -118,7 +119,7 @@ absl::Status ReferenceImport(const client::NpzEntries& npz, const Args& a,
                              std::string* data) {
   pb::ReferenceState ref;
   absl::Status s = ReadReference(npz, &ref);
-  if (!s.ok()) return s;
+  if (!s.ok()) return InputFile(s);
   header->set_format(pb::ImportStateRequest::Header::REFERENCE);
   absl::Status p = SetParams(a, header->mutable_params());
   if (!p.ok()) return p;
@@ -133,7 +134,7 @@ absl::Status ReferenceImport(const client::NpzEntries& npz, const Args& a,
 
 absl::Status Import(SornClient& c, const Args& a) {
   absl::StatusOr<client::NpzEntries> npz = client::ReadNpz(a.positional[0]);
-  if (!npz.ok()) return npz.status();
+  if (!npz.ok()) return InputFile(npz.status());
   pb::ImportStateRequest::Header header;
   header.set_name(a.positional[1]);
   header.set_replace(a.Has("replace"));
@@ -141,7 +142,7 @@ absl::Status Import(SornClient& c, const Args& a) {
   auto state = npz->find("sorn_state");
   if (state != npz->end() && !a.Has("reference")) {
     absl::StatusOr<sorn::NpyRaw> raw = sorn::ParseNpyRaw(state->second);
-    if (!raw.ok()) return raw.status();
+    if (!raw.ok()) return InputFile(raw.status());
     header.set_format(pb::ImportStateRequest::Header::NATIVE);
     data = raw->data;
   } else {
@@ -196,7 +197,8 @@ absl::Status Stats(SornClient& c, const Args& a) {
 absl::Status Train(SornClient& c, const Args& a) { return Run(c, a, true); }
 
 constexpr const char* kRunOptions =
-    "steps inputs generate input_seed no_noise freeze out quiet";
+    "steps inputs generate input_seed units_per_symbol amplitude no_noise "
+    "freeze out quiet";
 
 // Sorted by name: `sornctl --help` lists the commands in this order.
 constexpr Command kCommands[] = {

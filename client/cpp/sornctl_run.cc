@@ -9,9 +9,11 @@
 #include <cstdio>
 #include <map>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "core/npy_file.h"
 
 namespace sorn::ctl {
@@ -19,16 +21,18 @@ namespace {
 
 namespace pb = ::sorn::v1;
 
-// What a run streamed back, step-major.
+// What a run streamed back, step-major: activity as 0/1 bytes, connection
+// counts as integers (the dtypes --out writes).
 struct RunRecord {
-  std::vector<double> x, y, r, ee, ei;
+  std::vector<uint8_t> x, y, r;
+  std::vector<int64_t> ee, ei;
   int64_t done = 0;  // steps received.
 };
 
 // --inputs=FILE.npy (nu x T) into the request; T steps if *steps is 0.
 absl::Status SetInputs(const Args& args, pb::RunRequest* req, int64_t* steps) {
   absl::StatusOr<sorn::NpyArray> inputs = sorn::ReadNpy(args.Get("inputs"));
-  if (!inputs.ok()) return inputs.status();
+  if (!inputs.ok()) return InputFile(inputs.status());
   if (inputs->shape.size() != 2)
     return Usage("--inputs must hold an nu x T array");
   req->mutable_values()->set_units(int(inputs->shape[0]));
@@ -39,19 +43,31 @@ absl::Status SetInputs(const Args& args, pb::RunRequest* req, int64_t* steps) {
   return absl::OkStatus();
 }
 
-// --generate=uniform|gaussian|one_hot [--input_seed=N] into the request.
+// --generate=uniform|gaussian|one_hot|multi_one_hot [--input_seed=N]
+// [--units_per_symbol=N] [--amplitude=A] into the request.
 absl::Status SetGenerated(const Args& args, pb::RunRequest* req) {
   static const std::map<std::string, pb::GeneratedInputs::Kind> kinds = {
       {"uniform", pb::GeneratedInputs::UNIFORM},
       {"gaussian", pb::GeneratedInputs::GAUSSIAN},
-      {"one_hot", pb::GeneratedInputs::ONE_HOT}};
-  auto kind = kinds.find(args.Get("generate"));
+      {"one_hot", pb::GeneratedInputs::ONE_HOT},
+      {"multi_one_hot", pb::GeneratedInputs::MULTI_ONE_HOT}};
+  auto kind = kinds.find(absl::AsciiStrToLower(args.Get("generate")));
   if (kind == kinds.end())
-    return Usage("--generate is uniform, gaussian or one_hot");
-  req->mutable_generated()->set_kind(kind->second);
+    return Usage("--generate is uniform, gaussian, one_hot or multi_one_hot");
+  pb::GeneratedInputs* generated = req->mutable_generated();
+  generated->set_kind(kind->second);
   absl::StatusOr<int64_t> seed = Int(args, "input_seed", 0);
   if (!seed.ok()) return seed.status();
-  req->mutable_generated()->set_seed(*seed);
+  generated->set_seed(*seed);
+  absl::StatusOr<int64_t> units = Int(args, "units_per_symbol", 0);
+  if (!units.ok()) return units.status();
+  generated->set_units_per_symbol(int32_t(*units));
+  if (args.Has("amplitude")) {
+    double amplitude;
+    if (!absl::SimpleAtod(args.Get("amplitude"), &amplitude))
+      return Usage("--amplitude takes a number");
+    generated->set_amplitude(amplitude);
+  }
   return absl::OkStatus();
 }
 
@@ -77,7 +93,7 @@ absl::StatusOr<pb::RunRequest> Request(const Args& args) {
 // Appends `steps` steps of `n` bits (packed per step into (n + 7) / 8 bytes,
 // least significant bit first) as 0s and 1s.
 void AppendBits(const std::string& packed, int steps, int n,
-                std::vector<double>* out) {
+                std::vector<uint8_t>* out) {
   const size_t bytes = (size_t(n) + 7) / 8;
   for (int t = 0; t < steps; ++t) {
     for (int i = 0; i < n; ++i)
@@ -105,21 +121,20 @@ void PrintProgress(int64_t done, int64_t steps) {
                (long long)steps);
 }
 
-// PREFIX_x.npy, _y, _r (steps x neurons), _ee_conn and _ei_conn (steps).
+// PREFIX_x.npy, _y, _r (steps x neurons, uint8 0/1), _ee_conn and _ei_conn
+// (steps, int64).
 absl::Status WriteNpys(const std::string& prefix, const RunRecord& record,
                        const pb::SessionInfo& info) {
   const int64_t t = record.done;
-  for (auto [suffix, data, cols] :
-       {std::tuple{"_x.npy", &record.x, int64_t(info.ne())},
-        {"_y.npy", &record.y, int64_t(info.ni())},
-        {"_r.npy", &record.r, int64_t(info.ne())},
-        {"_ee_conn.npy", &record.ee, int64_t(0)},
-        {"_ei_conn.npy", &record.ei, int64_t(0)}}) {
-    sorn::NpyArray a;
-    a.shape = cols ? std::vector<int64_t>{t, cols} : std::vector<int64_t>{t};
-    a.data = *data;
-    absl::Status w = sorn::WriteNpy(prefix + suffix, a);
-    if (!w.ok()) return w;
+  const std::pair<std::string, std::string> files[] = {
+      {"_x.npy", sorn::SerializeNpyU8({t, info.ne()}, record.x)},
+      {"_y.npy", sorn::SerializeNpyU8({t, info.ni()}, record.y)},
+      {"_r.npy", sorn::SerializeNpyU8({t, info.ne()}, record.r)},
+      {"_ee_conn.npy", sorn::SerializeNpyI64({t}, record.ee)},
+      {"_ei_conn.npy", sorn::SerializeNpyI64({t}, record.ei)}};
+  for (const auto& [suffix, bytes] : files) {
+    absl::Status w = sorn::WriteFileBytes(prefix + suffix, bytes);
+    if (!w.ok()) return OutputFile(w);
   }
   return absl::OkStatus();
 }
@@ -129,8 +144,8 @@ void PrintSummary(bool train, const RunRecord& record,
                   const pb::SessionInfo& info) {
   const int64_t done = record.done;
   double sx = 0, sy = 0;
-  for (double v : record.x) sx += v;
-  for (double v : record.y) sy += v;
+  for (uint8_t v : record.x) sx += v;
+  for (uint8_t v : record.y) sy += v;
   std::printf("%s %lld steps: rate_x %.4f rate_y %.4f\n",
               train ? "trained" : "simulated", (long long)done,
               done ? sx / (done * info.ne()) : 0.0,
@@ -144,6 +159,12 @@ absl::Status Run(client::SornClient& client, const Args& args, bool train) {
   if (!info.ok()) return info.status();
   absl::StatusOr<pb::RunRequest> req = Request(args);
   if (!req.ok()) return req.status();
+  if (args.Has("out")) {
+    // Before the run: a run whose files cannot be written would change the
+    // session and then fail.
+    absl::Status w = sorn::WriteFileBytes(args.Get("out") + "_x.npy", "");
+    if (!w.ok()) return OutputFile(w);
+  }
   const int64_t steps = req->timesteps();
   const bool progress = isatty(STDERR_FILENO) && !args.Has("quiet");
   RunRecord record;

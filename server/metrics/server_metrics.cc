@@ -3,6 +3,19 @@
 #include <algorithm>
 
 namespace sorn::server {
+namespace {
+
+// sorn_build_info{version, api} 1: the usual way to expose a version.
+void RegisterBuildInfo(prometheus::Registry& registry) {
+  prometheus::BuildGauge()
+      .Name("sorn_build_info")
+      .Help("1, labelled with the server's version and API package.")
+      .Register(registry)
+      .Add({{"version", SORN_VERSION}, {"api", "sorn.v1"}})
+      .Set(1);
+}
+
+}  // namespace
 
 ServerMetrics::ServerMetrics()
     : registry_(std::make_shared<prometheus::Registry>()),
@@ -52,12 +65,7 @@ ServerMetrics::ServerMetrics()
            .Register(*registry_)
            .Add({}, prometheus::Histogram::BucketBoundaries{
                         1e-4, 1e-3, 1e-2, 0.1, 0.5, 1, 5, 30});
-  BuildGauge()
-      .Name("sorn_build_info")
-      .Help("1, labelled with the server's version and API package.")
-      .Register(*registry_)
-      .Add({{"version", SORN_VERSION}, {"api", "sorn.v1"}})
-      .Set(1);
+  RegisterBuildInfo(*registry_);
   checkpoint_failures_ = &BuildCounter()
                               .Name("sorn_checkpoint_failures_total")
                               .Help("Session writes that failed.")

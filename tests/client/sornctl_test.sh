@@ -60,7 +60,24 @@ check "simulate output shapes" 0 "$python" -c "
 import numpy as np
 x, y, c = np.load('run_x.npy'), np.load('run_y.npy'), np.load('run_ee_conn.npy')
 assert x.shape == (300, 100) and y.shape == (300, 20) and c.shape == (300,), (x.shape, y.shape, c.shape)
-assert set(np.unique(x)) <= {0.0, 1.0} and 0 < x.mean() < 0.3"
+assert x.dtype == np.uint8 and y.dtype == np.uint8 and c.dtype == np.int64, (x.dtype, c.dtype)
+assert set(np.unique(x)) <= {0, 1} and 0 < x.mean() < 0.3 and c.min() > 0"
+check "create gen" 0 "$ctl" create gen --ne=60 --nu=10 --lambda_ee=6 --lambda_ei=12
+check "simulate multi_one_hot" 0 "$ctl" simulate gen --steps=50 --generate=MULTI_ONE_HOT \
+  --units_per_symbol=5 --amplitude=2 --input_seed=4 --quiet
+expect "multi_one_hot summary" "simulated 50 steps"
+check "multi_one_hot that does not divide nu" 3 "$ctl" simulate gen --steps=5 \
+  --generate=multi_one_hot --units_per_symbol=3
+check "missing input file" 66 "$ctl" simulate demo --inputs=missing.npy
+expect "missing file names it and why" "input file: cannot read missing.npy: No such file or directory"
+echo "not an array" > bad.npy
+check "malformed input file" 65 "$ctl" simulate demo --inputs=bad.npy
+expect "malformed file says so" "input data: bad.npy"
+check "missing npz" 66 "$ctl" import missing.npz m
+check "unwritable output" 73 "$ctl" simulate gen --steps=5 --generate=uniform --out=no/such/dir/run
+expect "unwritable output says why" "output file: cannot write no/such/dir/run_x.npy: No such file or directory"
+check "an unwritable output is found before the run" 0 "$ctl" get gen
+expect "nothing ran" "^step: 50$"
 check "train generated" 0 "$ctl" train demo --steps=100 --generate=one_hot --quiet
 expect "train summary" "trained 100 steps"
 check "freeze" 0 "$ctl" freeze demo --freeze=stdp,ip
