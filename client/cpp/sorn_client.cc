@@ -166,6 +166,38 @@ absl::Status SornClient::Run(
   return FromGrpc(reader->Finish());
 }
 
+std::unique_ptr<StepStream> SornClient::OpenSteps(const std::string& session) {
+  std::unique_ptr<StepStream> steps(new StepStream());
+  Prepare(&steps->context_, session);
+  steps->stream_ = stub_->Step(&steps->context_);
+  return steps;
+}
+
+StepStream::~StepStream() {
+  if (!finished_) context_.TryCancel();
+}
+
+absl::StatusOr<pb::StepResponse> StepStream::Step(
+    const pb::StepRequest& request) {
+  pb::StepResponse response;
+  if (finished_ || !stream_->Write(request) || !stream_->Read(&response)) {
+    absl::Status s = Finish();
+    return s.ok() ? absl::UnavailableError("the Step stream has ended") : s;
+  }
+  return response;
+}
+
+absl::Status StepStream::Finish() {
+  if (finished_) return final_;
+  finished_ = true;
+  stream_->WritesDone();
+  pb::StepResponse ignored;
+  while (stream_->Read(&ignored)) {
+  }
+  final_ = FromGrpc(stream_->Finish());
+  return final_;
+}
+
 absl::StatusOr<std::string> SornClient::Export(const std::string& name) {
   grpc::ClientContext context;
   Prepare(&context, name);

@@ -25,6 +25,35 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(
     const std::string& ca_file, const std::string& cert_file,
     const std::string& key_file);
 
+// One Step stream (the reinforcement-learning loop): each Step sends one
+// request and waits for its response. Made by SornClient::OpenSteps; holds
+// the session on the server until Finish (or destruction, which cancels).
+// Not thread-safe.
+class StepStream {
+ public:
+  ~StepStream();
+  StepStream(const StepStream&) = delete;
+  StepStream& operator=(const StepStream&) = delete;
+
+  // One step. The first request must name the session and may set the
+  // record selection and readouts; later ones carry the input (and phase,
+  // noise). On an error the stream is over: Finish returns the status.
+  absl::StatusOr<::sorn::v1::StepResponse> Step(
+      const ::sorn::v1::StepRequest& request);
+  // Ends the stream; the server's status (OK if every step succeeded).
+  absl::Status Finish();
+
+ private:
+  friend class SornClient;
+  StepStream() = default;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReaderWriter<::sorn::v1::StepRequest,
+                                           ::sorn::v1::StepResponse>>
+      stream_;
+  bool finished_ = false;
+  absl::Status final_;  // Finish's result, once finished.
+};
+
 // Thread-compatible; one channel per client.
 class SornClient {
  public:
@@ -53,6 +82,8 @@ class SornClient {
   absl::Status Run(
       const ::sorn::v1::RunRequest& request, bool train,
       const std::function<void(const ::sorn::v1::RunResponse&)>& on_batch);
+  // A Step stream on `session` (named again in the first request).
+  std::unique_ptr<StepStream> OpenSteps(const std::string& session);
   // The serialized NetworkState.
   absl::StatusOr<std::string> Export(const std::string& name);
   absl::StatusOr<::sorn::v1::SessionInfo> Import(

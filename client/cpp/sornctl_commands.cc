@@ -14,6 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "client/cpp/npz_file.h"
+#include "client/cpp/sornctl_loop.h"
 #include "client/cpp/sornctl_output.h"
 #include "client/cpp/sornctl_run.h"
 #include "core/npy_file.h"
@@ -209,10 +210,20 @@ constexpr Command kCommands[] = {
      "any SORN parameter]",
      1, "seed record_buffer_steps preset PARAMS", Create},
     {"delete", "delete NAME", 1, "", Delete},
+    {"delete-readout", "delete-readout NAME READOUT", 2, "", DeleteReadout},
     {"export",
      "export NAME FILE.npz   (Wee Wei Wie Te Ti X Y, and sorn_state for an "
      "exact import)",
      2, "", Export},
+    {"fit-readout",
+     "fit-readout NAME READOUT (--labels=FILE.npy [--classes=N] | "
+     "--values=FILE.npy (T x outputs)) [--skip_last=N] [--regularization=R] "
+     "[--population=excitatory|inhibitory|recurrent] [--include_input] "
+     "[--no_bias]   (on the most recent recorded steps)",
+     2,
+     "labels classes values skip_last regularization population "
+     "include_input no_bias",
+     FitReadout},
     {"fork", "fork SOURCE NAME [--reseed=N]", 2, "reseed", Fork},
     {"freeze", "freeze NAME [--freeze=stdp,ip] [--unfreeze=ss]", 1,
      "freeze unfreeze", Freeze},
@@ -225,15 +236,20 @@ constexpr Command kCommands[] = {
     {"list", "list", 0, "", ListSessions},
     {"simulate",
      "simulate NAME --steps=T [--inputs=FILE.npy (nu x T) | "
-     "--generate=uniform|gaussian|one_hot "
-     "[--input_seed=N]] [--no_noise] [--freeze=stdp,ip] [--out=PREFIX] "
-     "[--quiet]",
+     "--generate=uniform|gaussian|one_hot|multi_one_hot "
+     "[--input_seed=N] [--units_per_symbol=N] [--amplitude=A]] [--no_noise] "
+     "[--freeze=stdp,ip] [--out=PREFIX] [--quiet]",
      1, kRunOptions, Simulate},
     {"stats",
      "stats NAME [--population=excitatory|inhibitory|recurrent] "
      "[--last_steps=N] [--neuron=I] "
      "[--bin_size=N] [--window_size=N] [--lag=N]",
      1, "population last_steps neuron bin_size window_size lag", Stats},
+    {"step",
+     "step NAME [--inputs=FILE.npy (nu x T) | lines of nu numbers on stdin] "
+     "[--readouts=a,b] [--phase=plasticity|training] [--no_noise]   (one "
+     "JSON line per step: step, active neurons, readout outputs)",
+     1, "inputs readouts phase no_noise", StepLoop},
     {"train", "train NAME (options as simulate; training phase)", 1,
      kRunOptions, Train},
 };

@@ -111,6 +111,37 @@ check "continuations agree" 0 "$python" -c "
 import numpy as np
 a, b, c = (np.load(f'cont_{s}_x.npy') for s in ('demo', 'copy', 'twin'))
 assert np.array_equal(a, b) and np.array_equal(a, c)"
+# The Step loop: from a file and from stdin, one JSON line per step; the
+# same inputs from the same state give the same spikes either way.
+check "fork for steps" 0 "$ctl" fork demo stepper
+check "fork for stdin" 0 "$ctl" fork demo piped
+"$python" -c "import numpy as np; np.save('steps.npy', np.random.default_rng(2).random((5, 20)))"
+"$ctl" step stepper --inputs=steps.npy --no_noise > file.jsonl 2>&1
+"$python" -c "import numpy as np; np.savetxt('steps.txt', np.load('steps.npy').T, fmt='%.17g')"
+"$ctl" step piped --no_noise < steps.txt > piped.jsonl 2>&1
+check "step lines from a file and from stdin agree" 0 "$python" -c "
+import json
+a = [json.loads(l) for l in open('file.jsonl')]
+b = [json.loads(l) for l in open('piped.jsonl')]
+assert len(a) == 20 and a == b, (a[:2], b[:2])
+steps = [l['step'] for l in a]
+assert steps == list(range(steps[0], steps[0] + 20)), steps
+assert all(0 <= i < 100 for l in a for i in l['x']) and sum(len(l['x']) for l in a) > 0"
+check "step input of the wrong width" 3 "$ctl" step piped --no_noise <<< "1 2 3"
+expect "names nu" "nu = 5"
+check "step input that is not numbers" 64 "$ctl" step piped <<< "1 two 3 4 5"
+# Readouts: fit on the recorded steps, use in the Step loop, delete.
+"$python" -c "
+import numpy as np
+np.save('labels.npy', (np.load('run_x.npy')[-200:, 3]).astype(np.int64))"
+check "fit-readout" 0 "$ctl" fit-readout demo n3 --labels=labels.npy --skip_last=0 --regularization=0.001
+expect "fit-readout reports" "^fitted_steps: "
+check "step with a readout" 0 "$ctl" step demo --inputs=steps.npy --readouts=n3 --phase=training
+expect "readout output" '"readouts":{"n3":{"class":'
+check "fit-readout without targets" 64 "$ctl" fit-readout demo bad
+check "fit-readout missing file" 66 "$ctl" fit-readout demo bad --labels=none.npy
+check "delete-readout" 0 "$ctl" delete-readout demo n3
+check "deleted readout is gone" 5 "$ctl" step demo --inputs=steps.npy --readouts=n3
 check "list" 0 "$ctl" list
 expect "list shows twin" "^twin"
 check "delete" 0 "$ctl" delete twin
