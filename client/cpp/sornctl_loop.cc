@@ -140,10 +140,10 @@ absl::Status StepLoop(client::SornClient& client, const Args& args) {
   return steps->Finish();
 }
 
-absl::Status FitReadout(client::SornClient& client, const Args& args) {
-  pb::FitReadoutRequest request;
-  request.set_session(args.positional[0]);
-  request.set_readout(args.positional[1]);
+namespace {
+
+// --labels (a classifier) or --values (real outputs) into the request.
+absl::Status SetTargets(const Args& args, pb::FitReadoutRequest* request) {
   if (args.Has("labels") == args.Has("values")) {
     return Usage("give --labels=FILE.npy (classes) or --values=FILE.npy");
   }
@@ -152,7 +152,7 @@ absl::Status FitReadout(client::SornClient& client, const Args& args) {
   if (!targets.ok()) return InputFile(targets.status());
   if (args.Has("labels")) {
     if (targets->shape.size() != 1) return Usage("--labels must be 1-D");
-    pb::ClassLabels* labels = request.mutable_labels();
+    pb::ClassLabels* labels = request->mutable_labels();
     for (double v : targets->data) {
       if (v != std::floor(v) || v < 0 || v > 1e9) {
         return Usage("--labels holds class numbers 0, 1, 2, ...");
@@ -165,10 +165,20 @@ absl::Status FitReadout(client::SornClient& client, const Args& args) {
   } else {
     if (targets->shape.size() != 2)
       return Usage("--values must be T x outputs");
-    request.mutable_values()->set_outputs(int32_t(targets->shape[1]));
-    request.mutable_values()->mutable_values()->Assign(targets->data.begin(),
-                                                       targets->data.end());
+    request->mutable_values()->set_outputs(int32_t(targets->shape[1]));
+    request->mutable_values()->mutable_values()->Assign(targets->data.begin(),
+                                                        targets->data.end());
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status FitReadout(client::SornClient& client, const Args& args) {
+  pb::FitReadoutRequest request;
+  request.set_session(args.positional[0]);
+  request.set_readout(args.positional[1]);
+  if (absl::Status s = SetTargets(args, &request); !s.ok()) return s;
   absl::StatusOr<int64_t> skip = Int(args, "skip_last", 0);
   if (!skip.ok()) return skip.status();
   request.set_skip_last(*skip);
