@@ -1,27 +1,33 @@
 """The reference package's Plotter: every plot of SPEC.md, drawn with
-matplotlib (Agg, no display needed) from NumPy arrays such as the E and C of
-simulate_sorn and the state_dict's matrices.
+matplotlib from NumPy arrays such as the E and C of simulate_sorn and the
+state_dict's matrices.
 
 Each function takes `savefig`: True saves under the reference's file name in
 the working directory, a string saves to that path, False saves nothing.
-Functions return the Figure, closed in pyplot so that loops do not pile
-figures up. (The reference returns None, from plt.show(); code written for
-it ignores the value, and a notebook shows the returned figure.)
+Functions return the matplotlib Figure, which a notebook shows inline. The
+figures are made without pyplot: importing or using this module never
+chooses a backend (a notebook's inline backend, a script's own `use()` stay
+as they were) and never piles figures up in pyplot's list; matplotlib itself
+is imported on the first plot only, so `import sorn_client` does not need it.
+(The reference returns None, from plt.show(); code written for it ignores the
+value.)
 """
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-import numpy as np  # noqa: E402
+
+def _subplots(*grid, figsize):
+    """A Figure not registered with pyplot, and its axes."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(*grid)
 
 
 def _finish(fig, savefig, default_name):
     if savefig:
         path = default_name if savefig is True else str(savefig)
         fig.savefig(path, dpi=100, bbox_inches="tight")
-    plt.close(fig)
     return fig
 
 
@@ -41,7 +47,7 @@ def _nonzero(weights):
 
 
 def _connection_histogram(counts, direction, bin_size, histtype, savefig, name):
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = _subplots(figsize=(6, 4))
     ax.hist(counts, bins=bin_size, histtype=histtype)
     ax.set(xlabel=f"{direction} connections", ylabel="neurons",
            title=f"{direction.capitalize()} connections per neuron")
@@ -68,7 +74,7 @@ class Plotter:
     def network_connection_dynamics(connection_counts, savefig=True):
         """Connections over time, as a fraction of the first count."""
         c = np.asarray(connection_counts, dtype=np.float64)
-        fig, ax = plt.subplots(figsize=(6, 4))
+        fig, ax = _subplots(figsize=(6, 4))
         ax.plot(c / c[0] if c.size and c[0] else c)
         ax.set(xlabel="step", ylabel="fraction of initial connections",
                title="Connection dynamics")
@@ -77,7 +83,7 @@ class Plotter:
     @staticmethod
     def hist_firing_rate_network(spike_train, bin_size=25, savefig=True):
         """Histogram of the number of active neurons per step."""
-        fig, ax = plt.subplots(figsize=(6, 4))
+        fig, ax = _subplots(figsize=(6, 4))
         ax.hist(_train(spike_train).sum(axis=1), bins=bin_size)
         ax.set(xlabel="active neurons per step", ylabel="steps",
                title="Network firing rate")
@@ -87,7 +93,7 @@ class Plotter:
     def scatter_plot(spike_train, savefig=True):
         """Every spike as a point (step, neuron)."""
         steps, neurons = np.where(_train(spike_train))
-        fig, ax = plt.subplots(figsize=(8, 4))
+        fig, ax = _subplots(figsize=(8, 4))
         ax.scatter(steps, neurons, s=1, c="k")
         ax.set(xlabel="step", ylabel="neuron", title="Spikes")
         return _finish(fig, savefig, "ScatterSpikeTrain.png")
@@ -96,7 +102,7 @@ class Plotter:
     def raster_plot(spike_train, savefig=True):
         """Spike raster: one row of ticks per neuron."""
         s = _train(spike_train)
-        fig, ax = plt.subplots(figsize=(8, 4))
+        fig, ax = _subplots(figsize=(8, 4))
         ax.eventplot([np.flatnonzero(s[:, i]) for i in range(s.shape[1])],
                      colors="k", linelengths=0.8, linewidths=0.5)
         ax.set(xlabel="step", ylabel="neuron", title="Raster")
@@ -105,7 +111,7 @@ class Plotter:
     @staticmethod
     def correlation(corr, savefig=True):
         """Heat map of a correlation matrix (e.g. Statistics.avg_corr_coeff's)."""
-        fig, ax = plt.subplots(figsize=(5, 4))
+        fig, ax = _subplots(figsize=(5, 4))
         image = ax.imshow(np.asarray(corr), cmap="coolwarm", vmin=-1, vmax=1)
         fig.colorbar(image, ax=ax)
         ax.set(xlabel="neuron", ylabel="neuron", title="Correlation")
@@ -123,7 +129,7 @@ class Plotter:
         centers = (edges[:-1] + edges[1:]) / 2
         keep = counts > 0
         slope, intercept = np.polyfit(centers[keep], np.log(counts[keep]), 1)
-        fig, ax = plt.subplots(figsize=(6, 4))
+        fig, ax = _subplots(figsize=(6, 4))
         ax.bar(centers, counts, width=np.diff(edges), alpha=0.6, label="ISI")
         grid = np.linspace(centers[0], centers[-1], 100)
         ax.plot(grid, np.exp(intercept + slope * grid), "r",
@@ -136,7 +142,7 @@ class Plotter:
     @staticmethod
     def weight_distribution(weights, bin_size=30, savefig=True):
         """Histogram of the nonzero weights."""
-        fig, ax = plt.subplots(figsize=(6, 4))
+        fig, ax = _subplots(figsize=(6, 4))
         ax.hist(_nonzero(weights), bins=bin_size)
         ax.set(xlabel="weight", ylabel="synapses", title="Weight distribution")
         return _finish(fig, savefig, "weight_distribution.png")
@@ -147,7 +153,7 @@ class Plotter:
         (the normal of log weights)."""
         w = _nonzero(weights)
         mu, sigma = np.log(w).mean(), np.log(w).std()
-        fig, (lin, log) = plt.subplots(1, 2, figsize=(10, 4))
+        fig, (lin, log) = _subplots(1, 2, figsize=(10, 4))
         grid = np.linspace(w.min(), w.max(), num_points)
         pdf = np.exp(-(np.log(grid) - mu) ** 2 / (2 * sigma ** 2)) / (
             grid * sigma * np.sqrt(2 * np.pi))
@@ -172,9 +178,11 @@ class Plotter:
         n = c.shape[0]
         angle = 2 * np.pi * np.arange(n) / max(n, 1)
         xy = np.stack([np.cos(angle), np.sin(angle)], axis=1)
-        fig, ax = plt.subplots(figsize=(6, 6))
+        fig, ax = _subplots(figsize=(6, 6))
         i, j = np.where(np.triu(c, 1) > corr_thres)
         # One collection for all edges: thousands of separate lines are slow.
+        from matplotlib.collections import LineCollection
+
         ax.add_collection(LineCollection(np.stack([xy[i], xy[j]], axis=1),
                                          colors="tab:blue", alpha=0.3, linewidths=0.5))
         ax.scatter(*xy.T, s=10, c="k")
@@ -185,7 +193,7 @@ class Plotter:
     @staticmethod
     def hamming_distance(hamming_dist, savefig=True):
         """Hamming distance between two runs over time."""
-        fig, ax = plt.subplots(figsize=(6, 4))
+        fig, ax = _subplots(figsize=(6, 4))
         ax.plot(np.asarray(hamming_dist))
         ax.set(xlabel="step", ylabel="neurons in a different state",
                title="Hamming distance")

@@ -1,6 +1,8 @@
 """Every plot of SPEC.md writes a non-empty PNG from a real simulation."""
 
 import os
+import subprocess
+import sys
 
 import matplotlib.figure
 import numpy as np
@@ -76,3 +78,35 @@ def test_savefig_true_writes_the_reference_file_names(tmp_path, monkeypatch):
         draw()
         assert (tmp_path / name).is_file(), name
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
+
+
+def test_plotting_never_chooses_a_backend_nor_needs_pyplot(tmp_path):
+    # A notebook's (or a script's) backend stays as it was: the test sets
+    # one, imports the client, plots, and checks that the backend, pyplot's
+    # figure list and the module set are untouched.
+    code = """
+import sys
+import numpy as np
+import sorn_client
+assert "matplotlib" not in sys.modules, "import sorn_client imported matplotlib"
+import matplotlib
+matplotlib.use("svg")
+from matplotlib.figure import Figure
+from sorn_client import Plotter
+spikes = np.random.default_rng(1).random((50, 20)) < 0.2
+fig = Plotter.raster_plot(spikes, savefig=False)
+assert isinstance(fig, Figure) and len(fig.axes) == 1
+assert fig.axes[0].get_title() or fig.axes[0].get_xlabel()
+assert matplotlib.get_backend() == "svg", matplotlib.get_backend()
+assert "matplotlib.pyplot" not in sys.modules, "plotting imported pyplot"
+fig = Plotter.weight_distribution(np.random.default_rng(2).random((20, 20)), savefig="w.png")
+import os
+import subprocess
+import sys
+assert os.path.getsize("w.png") > 1000
+print("backend kept")
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                            text=True, env={**os.environ, "MPLBACKEND": ""}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "backend kept" in result.stdout
