@@ -312,6 +312,7 @@ class Session:
         request = pb.RunRequest(session=self.name, noise=bool(noise), freeze=list(freeze),
                                 readouts=list(readouts), fork_to=fork_to or "",
                                 release=list(release))
+        record = conversions.record_selection(record)
         if record is not None:
             request.record.CopyFrom(record)
         if inputs is not None:
@@ -323,8 +324,7 @@ class Session:
             request.values.steps = values.shape[1]
             request.values.values.extend(values.ravel().tolist())
         elif generated is not None:
-            request.generated.CopyFrom(pb.GeneratedInputs(
-                **{**generated, "kind": pb.GeneratedInputs.Kind.Value(generated["kind"])}))
+            request.generated.CopyFrom(conversions.generated_inputs(generated))
         if timesteps is None:
             raise ValueError("give timesteps (or inputs of shape (nu, T))")
         request.timesteps = int(timesteps)
@@ -420,7 +420,7 @@ class StepStream:
         self.ne, self.ni = info.ne, info.ni
         self._requests = queue.Queue()
         self._first = True
-        self._record = record
+        self._record = conversions.record_selection(record)
         self._responses = session.client.stub.Step(iter(self._requests.get, None),
                                                    metadata=session._md())
 

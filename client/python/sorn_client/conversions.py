@@ -75,6 +75,37 @@ def params_from_proto(proto):
     return params
 
 
+def record_selection(record):
+    """A RecordSelection from None, a RecordSelection, or a dict of its fields
+    ({"weights_every": 5, "thresholds": True, "y": False})."""
+    if record is None or isinstance(record, pb.RecordSelection):
+        return record
+    if not isinstance(record, dict):
+        raise TypeError(f"record must be a dict or RecordSelection, got {type(record).__name__}")
+    known = {f.name for f in pb.RecordSelection.DESCRIPTOR.fields}
+    unknown = set(record) - known
+    if unknown:
+        raise TypeError(f"unknown record field(s) {', '.join(sorted(unknown))}; "
+                        f"RecordSelection has {', '.join(sorted(known))}")
+    return pb.RecordSelection(**record)
+
+
+def generated_inputs(generated):
+    """GeneratedInputs from a message or a dict whose "kind" is any case
+    ("uniform", "ONE_HOT", "multi-one-hot")."""
+    if isinstance(generated, pb.GeneratedInputs):
+        return generated
+    if not isinstance(generated, dict) or "kind" not in generated:
+        raise TypeError('generated must be a dict with a "kind" (uniform, gaussian, '
+                        'one_hot, multi_one_hot) or a GeneratedInputs')
+    kind = str(generated["kind"]).strip().upper().replace("-", "_")
+    kinds = [k for k in pb.GeneratedInputs.Kind.keys() if not k.endswith("UNSPECIFIED")]
+    if kind not in kinds:
+        raise ValueError(f"unknown generated kind {generated['kind']!r}; one of "
+                         f"{', '.join(k.lower() for k in kinds)}")
+    return pb.GeneratedInputs(**{**generated, "kind": pb.GeneratedInputs.Kind.Value(kind)})
+
+
 def unpack_bits(data, steps, n):
     """Packed activity (LSB first, one step per ceil(n/8) bytes) as a (steps, n) array."""
     if steps == 0:

@@ -97,3 +97,28 @@ def test_no_input_runs_on_timesteps_alone(client):
         session.run(inputs=np.ones((1, 10)))
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert session.info().step == 200  # the refused call changed nothing.
+
+
+def test_record_and_generated_take_plain_dicts_in_any_case(client):
+    session = client.create_session(seed=6, ne=50, nu=5, lambda_ee=5, lambda_ei=10)
+    out = session.run(timesteps=20, generated={"kind": "uniform", "seed": 2},
+                      record={"thresholds": True, "weights_every": 10, "y": False})
+    assert out["te"].shape == (20, 50) and out["ti"].shape == (20, 10)
+    assert [w["step"] for w in out["weights"]] == [10, 20]
+    assert out["y"].shape == (0, 10)  # not recorded.
+    twin = client.create_session(seed=6, ne=50, nu=5, lambda_ee=5, lambda_ei=10)
+    same = twin.run(timesteps=20, generated={"kind": "UNIFORM", "seed": 2},
+                    record=pb.RecordSelection(thresholds=True))
+    assert np.array_equal(out["x"], same["x"]) and np.array_equal(out["te"], same["te"])
+    multi = session.run(timesteps=5, generated={"kind": "multi-one-hot", "units_per_symbol": 5})
+    assert multi["x"].shape == (5, 50)
+    with pytest.raises(TypeError, match="unknown record field.*weight_every"):
+        session.run(timesteps=5, record={"weight_every": 5})
+    with pytest.raises(ValueError, match="unknown generated kind 'sine'"):
+        session.run(timesteps=5, generated={"kind": "sine"})
+    with pytest.raises(TypeError, match="record must be a dict"):
+        session.run(timesteps=5, record=["x"])
+    assert session.info().step == 25  # the refused calls changed nothing.
+    with session.steps(record={"y": False}) as steps:
+        state = steps.step(np.zeros(5))
+    assert state["x"].shape == (50,)
