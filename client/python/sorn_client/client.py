@@ -12,6 +12,7 @@ import grpc.experimental
 import numpy as np
 
 from sorn_client import conversions, readout_outputs
+from sorn_client.errors import SornError, TranslatingStub  # noqa: F401 (re-exported)
 from sorn_client.replica import ReplicaRecorder
 from sorn_client_pb import sorn_pb2 as pb
 from sorn_client_pb import sorn_pb2_grpc as pb_grpc
@@ -59,11 +60,12 @@ def _keep_alive(client_ref, closed, interval):
 
 
 class Client:
-    """A channel to one sorn-server. Errors are grpc.RpcError with the
-    server's code and message."""
+    """A channel to one sorn-server. A refused call raises SornError (a
+    grpc.RpcError) with the server's code and message. A context manager:
+    `with Client(address) as client:` closes it at the end."""
 
     def __init__(self, address=None, token=None, tls_ca=None, tls_cert=None,
-                 tls_key=None, keepalive_seconds=120):
+                 tls_key=None, keepalive_seconds=120, timeout=None):
         """`token` (default $SORN_TOKEN) is sent as a bearer token. TLS is used
         when `tls_ca` (PEM file of the CA that signed the server's certificate,
         default $SORN_TLS_CA; True: the system's roots) is given; `tls_cert` and
@@ -71,7 +73,10 @@ class Client:
         `keepalive_seconds`: how often a background thread touches the
         sessions of live state_dicts, so that the server's
         --ephemeral_session_ttl (default 600 s; keep it longer) does not
-        delete the state of a notebook that is thinking; 0 never."""
+        delete the state of a notebook that is thinking; 0 never.
+        `timeout`: seconds each unary call (create, get, statistics, fits...)
+        may take before it fails with DEADLINE_EXCEEDED; None: no limit.
+        Streaming calls (run, steps, export, import) are not limited."""
         self.address = address or os.environ.get("SORN_SERVER_ADDRESS", DEFAULT_ADDRESS)
         self.token = token or os.environ.get("SORN_TOKEN")
         tls_ca = tls_ca or os.environ.get("SORN_TLS_CA")
@@ -101,8 +106,8 @@ class Client:
         # The replica (x-sorn-replica) that served this client's latest call;
         # None before the first or when the server did not say.
         self.last_replica = None
-        self.stub = pb_grpc.SornStub(grpc.intercept_channel(
-            self._channel, ReplicaRecorder(self._set_replica)))
+        self.stub = TranslatingStub(pb_grpc.SornStub(grpc.intercept_channel(
+            self._channel, ReplicaRecorder(self._set_replica))), default_timeout=timeout)
         # Ephemeral sessions of collected state_dicts as (name, route),
         # deleted by the next call on that route that can carry them
         # (RunRequest.release) or by flush_released; and the live ones, let go
@@ -183,6 +188,16 @@ class Client:
             md.append(("x-sorn-session", session))
         return md
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        state = "closed" if self._closed.is_set() else "open"
+        return f"Client({self.address!r}, {state})"
+
     def close(self):
         self._closed.set()
         for state_dict in list(self._live.values()):
@@ -262,6 +277,9 @@ class Session:
         self.name = name
         self.route = route or name
         self.created = None  # SessionInfo, for a session this object created.
+
+    def __repr__(self):
+        return f"Session({self.name!r})"
 
     def _md(self):
         return self.client.metadata(self.route)

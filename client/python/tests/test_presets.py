@@ -122,3 +122,40 @@ def test_record_and_generated_take_plain_dicts_in_any_case(client):
     with session.steps(record={"y": False}) as steps:
         state = steps.step(np.zeros(5))
     assert state["x"].shape == (50,)
+
+
+def test_errors_are_sorn_errors_with_code_and_message(server_address):
+    import sorn_client
+    with sorn_client.Client(server_address, timeout=30) as client:
+        with pytest.raises(sorn_client.SornError) as error:
+            client.session("nobody").info()
+        assert isinstance(error.value, grpc.RpcError)  # old handlers still catch it.
+        assert error.value.code() == grpc.StatusCode.NOT_FOUND
+        assert error.value.message == 'no session "nobody"' == error.value.details()
+        assert str(error.value) == 'NOT_FOUND: no session "nobody" (GetSession)'
+        session = client.create_session(seed=1, ne=50, nu=5, lambda_ee=5, lambda_ei=10)
+        with pytest.raises(sorn_client.SornError) as error:  # in a stream, too.
+            session.run(inputs=np.ones((3, 10)))
+        assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert error.value.method == "Simulate"
+        assert repr(session) == f"Session({session.name!r})"
+        assert repr(client) == f"Client({server_address!r}, open)"
+    assert repr(client).endswith("closed)")
+
+
+def test_a_unary_call_past_its_timeout_fails_with_deadline_exceeded(server_address):
+    import sorn_client
+    with sorn_client.Client(server_address, timeout=30) as client:
+        session = client.create_session(ne=50, nu=5, lambda_ee=5, lambda_ei=10)
+        # Building 50,000 neurons takes the server a good part of a second.
+        client.stub.default_timeout = 0.005
+        with pytest.raises(sorn_client.SornError) as error:
+            client.create_session(ne=50_000, nu=0, h_ip=0.1, network_type_ie="SPARSE")
+        assert error.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        # Streams are not limited by it: this run outlasts 5 ms.
+        out = session.run(timesteps=20_000, shape=(50, 10))
+        assert out["x"].shape == (20_000, 50)
+        # A call's own timeout= wins over the default.
+        assert client.stub.GetSession(pb.GetSessionRequest(name=session.name),
+                                      metadata=client.metadata(session.name),
+                                      timeout=30).ne == 50
