@@ -14,6 +14,7 @@ import numpy as np
 from sorn_client import conversions, readout_outputs
 from sorn_client.errors import SornError, TranslatingStub  # noqa: F401 (re-exported)
 from sorn_client.replica import ReplicaRecorder
+from sorn_client.results import SessionStatistics
 from sorn_client_pb import sorn_pb2 as pb
 from sorn_client_pb import sorn_pb2_grpc as pb_grpc
 
@@ -419,11 +420,13 @@ class Session:
 
     def statistics(self, **arguments):
         """GetStatistics over the recorded activity (arguments as in
-        GetStatisticsRequest: population, last_steps, neuron, ...)."""
+        GetStatisticsRequest: population, last_steps, neuron, ...; population
+        in any case) as a SessionStatistics of NumPy arrays and floats."""
         if "population" in arguments:
             arguments["population"] = pb.Population.Value(str(arguments["population"]).upper())
-        return self.client.stub.GetStatistics(
+        proto = self.client.stub.GetStatistics(
             pb.GetStatisticsRequest(session=self.name, **arguments), metadata=self._md())
+        return SessionStatistics.from_proto(proto)
 
 
 class StepStream:

@@ -2,6 +2,8 @@
 and agreement with the server's GetStatistics on the same activity."""
 
 import numpy as np
+
+import sorn_client.results
 import pytest
 
 from sorn_client import Statistics
@@ -56,6 +58,16 @@ def test_agrees_with_the_server(client):
     assert Statistics.fanofactor(E, 5, 20)[2] == pytest.approx(server.fano_factor, rel=1e-12)
     assert Statistics.spike_source_entropy(E, 200) == pytest.approx(
         server.spike_source_entropy, rel=1e-12)
+    # Plain Python: arrays and floats, None for what was not asked.
+    assert isinstance(server, sorn_client.results.SessionStatistics)
+    assert server.steps == 1000 and server.neurons == 200
+    assert isinstance(server.firing_rate_network, np.ndarray)
+    assert server.firing_rate_network.shape == (1000,)
+    assert type(server.fano_factor) is float
+    assert server.correlation_matrix is None or server.correlation_matrix.shape == (200, 200)
+    assert "SessionStatistics(steps=1000, neurons=200" in repr(server)
+    some = session.statistics(last_steps=200, population="Inhibitory")
+    assert some.neurons == 40 and some.steps == 200
     session.delete()
 
 
