@@ -1,16 +1,22 @@
-// Node.js client for sorn-server. The API is loaded at run time from the
-// repository's proto/sorn/v1/sorn.proto (the single source of every client),
-// so nothing is generated. Unary calls return promises; Simulate and Train
-// are decoded into arrays of 0/1 per step.
+// Node.js client for sorn-server. The API is loaded at run time from
+// proto/sorn/v1/sorn.proto (the single source of every client), so nothing
+// is generated: from the package's own copy (made by `npm pack`, see
+// scripts/copy-proto.js) or, in the repository, from its proto/. Unary calls
+// return promises; Simulate and Train are decoded into arrays of 0/1 per
+// step; openSteps is the reinforcement-learning loop.
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
-const PROTO_ROOT = path.resolve(__dirname, '..', '..', '..', 'proto');
+const PROTO_ROOT = [path.resolve(__dirname, '..', 'proto'),
+                    path.resolve(__dirname, '..', '..', '..', 'proto')]
+  .find((dir) => fs.existsSync(path.join(dir, 'sorn', 'v1', 'sorn.proto')));
 
 function loadApi() {
+  if (!PROTO_ROOT) throw new Error('sorn.proto not found (package without proto/?)');
   const definition = protoLoader.loadSync('sorn/v1/sorn.proto', {
     includeDirs: [PROTO_ROOT],
     keepCase: true,      // field names as in the proto (time_steps-style).
@@ -44,12 +50,61 @@ function withPools(params) {
   return { ...params, input_pools: pools };
 }
 
+// The channel's credentials: TLS when a CA (PEM file; true: the system's
+// roots) or a client certificate is given, else plaintext.
+function credentials({ tlsCa, tlsCert, tlsKey } = {}) {
+  if (!tlsCa && !tlsCert) return grpc.credentials.createInsecure();
+  if (Boolean(tlsCert) !== Boolean(tlsKey)) throw new Error('tlsCert and tlsKey go together');
+  const read = (file) => (typeof file === 'string' ? fs.readFileSync(file) : null);
+  return grpc.credentials.createSsl(read(tlsCa), read(tlsKey), read(tlsCert));
+}
+
+// One Step stream: step(input) resolves to that step's state ({ step, x,
+// readouts }); end() closes the stream. Steps are answered in order.
+class StepStream {
+  constructor(call, ne) {
+    this.call = call;
+    this.ne = ne;
+    this.waiting = [];
+    this.failure = null;
+    call.on('data', (m) => {
+      const next = this.waiting.shift();
+      if (next) next.resolve({ step: m.step, x: m.x.length ? unpackBits(m.x, 1, ne)[0] : null,
+                               ee_conn: m.ee_conn, readouts: m.readouts });
+    });
+    call.on('error', (err) => {
+      this.failure = err;
+      for (const w of this.waiting.splice(0)) w.reject(err);
+    });
+  }
+
+  // `input`: nu numbers; `first` (the first call only) may hold record,
+  // readouts, phase and noise as in StepRequest.
+  step(input, first = {}) {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.call.write({ ...first, session: this.session, input });
+      this.session = '';
+    });
+  }
+
+  end() {
+    return new Promise((resolve, reject) => {
+      this.call.on('status', (status) => (status.code === grpc.status.OK ? resolve() : reject(status)));
+      this.call.end();
+    });
+  }
+}
+
 class SornClient {
   // `address` like "127.0.0.1:50051"; `token` (optional) is sent as a
-  // bearer token for servers that require one.
-  constructor(address, { token } = {}) {
+  // bearer token for servers that require one; `tlsCa` (PEM file of the CA
+  // that signed the server's certificate, or true for the system's roots),
+  // `tlsCert` and `tlsKey` (PEM files, mutual TLS) choose TLS.
+  constructor(address, { token, tlsCa, tlsCert, tlsKey } = {}) {
     const api = loadApi();
-    this.stub = new api.Sorn(address, grpc.credentials.createInsecure());
+    this.stub = new api.Sorn(address, credentials({ tlsCa, tlsCert, tlsKey }));
     this.metadata = new grpc.Metadata();
     if (token) this.metadata.set('authorization', `Bearer ${token}`);
   }
@@ -70,13 +125,20 @@ class SornClient {
   // `params` follows Params (snake_case); input_pools may be given as arrays
   // of neuron indices ([[1, 3], [3, 7]]). `preset` starts from a published
   // model ('lazar2009', 'zheng2013', 'delpapa2017') that `params` overrides.
-  createSession(name, params = {}, { seed, recordBufferSteps, preset } = {}) {
-    const request = { name, params: withPools(params), preset: preset || '' };
+  createSession(name, params = {}, { seed, recordBufferSteps, preset, ephemeral } = {}) {
+    const request = { name, params: withPools(params), preset: preset || '',
+                      ephemeral: Boolean(ephemeral) };
     if (seed !== undefined) request.seed = seed;
     if (recordBufferSteps !== undefined) request.record_buffer_steps = recordBufferSteps;
     return this.unary('CreateSession', request, name);
   }
   getSession(name) { return this.unary('GetSession', { name }, name); }
+  // A copy of `source` named `name` (its state, generator and readouts).
+  forkSession(source, name, { reseed, ephemeral } = {}) {
+    const request = { source, name, ephemeral: Boolean(ephemeral) };
+    if (reseed !== undefined) request.reseed = reseed;
+    return this.unary('ForkSession', request, source);
+  }
   async listSessions() { return (await this.unary('ListSessions', {})).sessions; }
   deleteSession(name) { return this.unary('DeleteSession', { name }, name); }
   freeze(session, { freeze = [], unfreeze = [] } = {}) {
@@ -122,6 +184,44 @@ class SornClient {
       call.on('end', () => resolve(out));
     });
   }
+  // The whole state as a Buffer (a serialized sorn.v1.NetworkState).
+  exportState(session) {
+    const md = this.metadata.clone();
+    md.set('x-sorn-session', session);
+    const call = this.stub.ExportState({ session }, md);
+    const chunks = [];
+    return new Promise((resolve, reject) => {
+      call.on('data', (m) => chunks.push(m.data));
+      call.on('error', reject);
+      call.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+  }
+
+  // A session `name` continuing from exportState's bytes (replace: an
+  // existing session of that name is replaced). Resolves to its SessionInfo.
+  importState(name, data, { replace = false, chunkBytes = 1 << 20 } = {}) {
+    const md = this.metadata.clone();
+    md.set('x-sorn-session', name);
+    return new Promise((resolve, reject) => {
+      const call = this.stub.ImportState(md, (err, info) => (err ? reject(err) : resolve(info)));
+      call.write({ header: { name, replace, format: 'NATIVE', total_bytes: data.length } });
+      for (let at = 0; at < data.length; at += chunkBytes) {
+        call.write({ data: data.subarray(at, at + chunkBytes) });
+      }
+      call.end();
+    });
+  }
+
+  // A Step stream on `session` (see StepStream).
+  async openSteps(session) {
+    const info = await this.getSession(session);
+    const md = this.metadata.clone();
+    md.set('x-sorn-session', session);
+    const steps = new StepStream(this.stub.Step(md), info.ne);
+    steps.session = session;
+    return steps;
+  }
+
   async simulate(session, request) {
     const info = await this.getSession(session);
     return this.run(session, request, { ne: info.ne, ni: info.ni });
@@ -132,4 +232,4 @@ class SornClient {
   }
 }
 
-module.exports = { SornClient, unpackBits, loadApi };
+module.exports = { SornClient, StepStream, unpackBits, loadApi };
