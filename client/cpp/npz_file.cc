@@ -10,7 +10,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/npy_file.h"
 
 namespace sorn::client {
 namespace {
@@ -175,7 +174,15 @@ absl::Status WriteNpz(const std::string& path, const NpzEntries& entries) {
   Put32(zip, static_cast<uint32_t>(directory.size()));
   Put32(zip, directory_offset);
   Put16(zip, 0);
-  return sorn::WriteFileBytes(path, zip);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  out.write(zip.data(), zip.size());
+  out.flush();
+  if (!out) return absl::DataLossError(absl::StrCat("short write to ", path));
+  return absl::OkStatus();
 }
 
 }  // namespace sorn::client
