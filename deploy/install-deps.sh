@@ -19,6 +19,8 @@ PACKAGES=(
   python3 python3-grpcio python3-protobuf python3-numpy python3-matplotlib
   # The drop-in's progress bars (optional at run time, tested in CI).
   python3-tqdm
+  # `pip install ./client/python` into a venv (tests/client/python_package_test.sh).
+  python3-pip python3-venv python3-setuptools python3-wheel
   python3-pytest
   # The Node.js client (client/node) and its tests.
   nodejs

@@ -9,6 +9,15 @@ import sorn_client
 from sorn_client.server import start_server
 
 
+def pytest_sessionstart(session):
+    """With $SORN_EXPECT_INSTALLED_IN (tests/client/python_package_test.sh),
+    the suite must test the pip-installed package, not the source tree."""
+    expected = os.environ.get("SORN_EXPECT_INSTALLED_IN")
+    if expected and not sorn_client.__file__.startswith(expected):
+        pytest.exit(f"testing {sorn_client.__file__}, not the package installed in {expected}",
+                    returncode=3)
+
+
 @pytest.fixture(scope="session")
 def server_binary():
     """$SORN_SERVER, required: the tests are of the binary just built, never
