@@ -21,6 +21,8 @@ PACKAGES=(
   python3-tqdm
   # `pip install ./client/python` into a venv (tests/client/python_package_test.sh).
   python3-pip python3-venv python3-setuptools python3-wheel
+  # The tutorial notebook, executed in the tests (examples/notebooks/).
+  jupyter-nbconvert python3-nbconvert python3-ipykernel
   python3-pytest
   # The Node.js client (client/node) and its tests.
   nodejs

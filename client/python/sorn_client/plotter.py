@@ -16,11 +16,32 @@ value.)
 import numpy as np
 
 
+_FIGURE_CLASS = None
+
+
+def _figure_class():
+    """matplotlib's Figure with a PNG representation, so that IPython shows
+    it inline whatever the notebook's backend (a Figure made without pyplot
+    is not known to the inline backend's display hook)."""
+    global _FIGURE_CLASS
+    if _FIGURE_CLASS is None:
+        import io
+
+        from matplotlib.figure import Figure
+
+        class SornFigure(Figure):
+            def _repr_png_(self):
+                buffer = io.BytesIO()
+                self.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+                return buffer.getvalue()
+
+        _FIGURE_CLASS = SornFigure
+    return _FIGURE_CLASS
+
+
 def _subplots(*grid, figsize):
     """A Figure not registered with pyplot, and its axes."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize)
+    fig = _figure_class()(figsize=figsize)
     return fig, fig.subplots(*grid)
 
 

@@ -98,6 +98,7 @@ fig = Plotter.raster_plot(spikes, savefig=False)
 assert isinstance(fig, Figure) and len(fig.axes) == 1
 assert fig.axes[0].get_title() or fig.axes[0].get_xlabel()
 assert matplotlib.get_backend() == "svg", matplotlib.get_backend()
+assert fig._repr_png_()[:8] == b"\\x89PNG\\r\\n\\x1a\\n"  # what IPython shows inline.
 assert "matplotlib.pyplot" not in sys.modules, "plotting imported pyplot"
 fig = Plotter.weight_distribution(np.random.default_rng(2).random((20, 20)), savefig="w.png")
 import os
