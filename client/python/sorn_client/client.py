@@ -6,6 +6,7 @@ import queue
 import threading
 import uuid
 import weakref
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import grpc
 import grpc.experimental
@@ -65,8 +66,10 @@ class Client:
     grpc.RpcError) with the server's code and message. A context manager:
     `with Client(address) as client:` closes it at the end."""
 
-    def __init__(self, address=None, token=None, tls_ca=None, tls_cert=None,
-                 tls_key=None, keepalive_seconds=120, timeout=None):
+    def __init__(self, address: Optional[str] = None, token: Optional[str] = None,
+                 tls_ca: Union[str, bool, None] = None, tls_cert: Optional[str] = None,
+                 tls_key: Optional[str] = None, keepalive_seconds: float = 120,
+                 timeout: Optional[float] = None) -> None:
         """`token` (default $SORN_TOKEN) is sent as a bearer token. TLS is used
         when `tls_ca` (PEM file of the CA that signed the server's certificate,
         default $SORN_TLS_CA; True: the system's roots) is given; `tls_cert` and
@@ -199,15 +202,16 @@ class Client:
         state = "closed" if self._closed.is_set() else "open"
         return f"Client({self.address!r}, {state})"
 
-    def close(self):
+    def close(self) -> None:
         self._closed.set()
         for state_dict in list(self._live.values()):
             state_dict.release()
         self.flush_released()
         self._channel.close()
 
-    def create_session(self, name=None, seed=None, record_buffer_steps=None,
-                       ephemeral=False, preset=None, **params):
+    def create_session(self, name: Optional[str] = None, seed: Optional[int] = None,
+                       record_buffer_steps: Optional[int] = None, ephemeral: bool = False,
+                       preset: Optional[str] = None, **params: Any) -> "Session":
         """A new session (named `name`, or a generated name) with SORN parameters
         given as keywords (ne=..., eta_stdp=...). `preset` starts from a published
         model ("lazar2009", "zheng2013", "delpapa2017"; docs/SPEC.md "Presets")
@@ -225,10 +229,10 @@ class Client:
         session.created = self.stub.CreateSession(request, metadata=self.metadata(name))
         return session
 
-    def session(self, name):
+    def session(self, name: str) -> "Session":
         return Session(self, name)
 
-    def list_sessions(self, all_tenants=False):
+    def list_sessions(self, all_tenants: bool = False) -> List[pb.SessionInfo]:
         """SessionInfo of this tenant's sessions (an admin may ask for every
         tenant's)."""
         request = pb.ListSessionsRequest(all_tenants=bool(all_tenants))
@@ -251,7 +255,7 @@ class Client:
         session.created = self._import(header, reference.SerializeToString())
         return session
 
-    def import_state(self, data, name, replace=False):
+    def import_state(self, data: bytes, name: str, replace: bool = False) -> "Session":
         """A session from ExportState's bytes (a serialized NetworkState)."""
         header = pb.ImportStateRequest.Header(name=name, replace=replace)
         self._import(header, data)
@@ -285,15 +289,16 @@ class Session:
     def _md(self):
         return self.client.metadata(self.route)
 
-    def info(self):
+    def info(self) -> pb.SessionInfo:
         return self.client.stub.GetSession(pb.GetSessionRequest(name=self.name),
                                            metadata=self._md())
 
-    def delete(self):
+    def delete(self) -> None:
         self.client.stub.DeleteSession(pb.DeleteSessionRequest(name=self.name),
                                        metadata=self._md())
 
-    def fork(self, name=None, reseed=None, ephemeral=False):
+    def fork(self, name: Optional[str] = None, reseed: Optional[int] = None,
+             ephemeral: bool = False) -> "Session":
         """A copy of this session made on the server (no state travels); with
         `reseed`, its generator is reseeded."""
         name = name or f"py-{uuid.uuid4().hex[:12]}"
@@ -304,14 +309,20 @@ class Session:
         self.client.stub.ForkSession(request, metadata=self._md())
         return Session(self.client, name, route=self.route)
 
-    def freeze(self, freeze=(), unfreeze=()):
+    def freeze(self, freeze: Sequence[str] = (),
+               unfreeze: Sequence[str] = ()) -> pb.SessionInfo:
         return self.client.stub.Freeze(
             pb.FreezeRequest(session=self.name, freeze=list(freeze),
                              unfreeze=list(unfreeze)), metadata=self._md()).frozen
 
-    def run(self, timesteps=None, inputs=None, generated=None, phase=None, noise=True,
-            freeze=(), train=False, record=None, readouts=(), fork_to=None, release=(),
-            shape=None, on_steps=None, dense_weights=("wee", "wei")):
+    def run(self, timesteps: Optional[int] = None, inputs: Optional[np.ndarray] = None,
+            generated: Union[Dict[str, Any], pb.GeneratedInputs, None] = None,
+            phase: Optional[str] = None, noise: bool = True, freeze: Sequence[str] = (),
+            train: bool = False, record: Union[Dict[str, Any], pb.RecordSelection, None] = None,
+            readouts: Sequence[str] = (), fork_to: Optional[str] = None,
+            release: Sequence[str] = (), shape: Optional[Tuple[int, int]] = None,
+            on_steps: Optional[Callable[[int], None]] = None,
+            dense_weights: Sequence[str] = ("wee", "wei")) -> Dict[str, Any]:
         """Runs Simulate (or Train) and returns a dict of arrays: x (T, ne),
         y (T, ni), r (T, ne), ee_conn (T,), ei_conn (T,), te (T, ne), ti (T, ni)
         (those recorded; te and ti when record.thresholds), "weights":
@@ -398,27 +409,28 @@ class Session:
                 response.weights.rows, response.weights.cols)
         return {"info": response.readout, "weights": weights}
 
-    def delete_readout(self, name):
+    def delete_readout(self, name: str) -> pb.SessionInfo:
         return self.client.stub.DeleteReadout(
             pb.DeleteReadoutRequest(session=self.name, readout=name), metadata=self._md())
 
-    def export_state(self):
+    def export_state(self) -> bytes:
         """The whole state as bytes (a serialized sorn.v1.NetworkState)."""
         chunks = self.client.stub.ExportState(pb.ExportStateRequest(session=self.name),
                                               metadata=self._md())
         return b"".join(chunk.data for chunk in chunks)
 
-    def state_dict(self):
+    def state_dict(self) -> Dict[str, np.ndarray]:
         """The state in the reference package's state_dict layout."""
         state = pb.NetworkState()
         state.ParseFromString(self.export_state())
         return conversions.state_to_state_dict(state)
 
-    def steps(self, record=None, readouts=()):
+    def steps(self, record: Union[Dict[str, Any], pb.RecordSelection, None] = None,
+              readouts: Sequence[str] = ()) -> "StepStream":
         """A Step stream on this session (see StepStream); use as a context manager."""
         return StepStream(self, record=record, readouts=readouts)
 
-    def statistics(self, **arguments):
+    def statistics(self, **arguments: Any) -> SessionStatistics:
         """GetStatistics over the recorded activity (arguments as in
         GetStatisticsRequest: population, last_steps, neuron, ...; population
         in any case) as a SessionStatistics of NumPy arrays and floats."""
@@ -445,7 +457,8 @@ class StepStream:
         self._responses = session.client.stub.Step(iter(self._requests.get, None),
                                                    metadata=session._md())
 
-    def step(self, values, phase=None, noise=True):
+    def step(self, values: Sequence[float], phase: Optional[str] = None,
+             noise: bool = True) -> Dict[str, Any]:
         """Returns {"step", "x" (ne,), "y" (ni,), "r" (ne,)} as uint8 arrays, and
         "readouts": {name: {"scores": (outputs,), "class": int or None}}."""
         request = pb.StepRequest(input=np.asarray(values, dtype=np.float64).tolist(),
