@@ -247,7 +247,7 @@ class Client:
             params["ne"] = reference.wee.rows
         header = pb.ImportStateRequest.Header(
             name=name, format=pb.ImportStateRequest.Header.REFERENCE,
-            params=conversions.params_to_proto(**params), frozen=list(freeze),
+            params=conversions.params_to_proto(**params), frozen=conversions.mechanisms(freeze),
             replace=replace, ephemeral=bool(ephemeral))
         if seed is not None:
             header.seed = seed
@@ -310,10 +310,11 @@ class Session:
         return Session(self.client, name, route=self.route)
 
     def freeze(self, freeze: Sequence[str] = (),
-               unfreeze: Sequence[str] = ()) -> pb.SessionInfo:
+               unfreeze: Sequence[str] = ()) -> List[str]:
         return self.client.stub.Freeze(
-            pb.FreezeRequest(session=self.name, freeze=list(freeze),
-                             unfreeze=list(unfreeze)), metadata=self._md()).frozen
+            pb.FreezeRequest(session=self.name, freeze=conversions.mechanisms(freeze),
+                             unfreeze=conversions.mechanisms(unfreeze)),
+            metadata=self._md()).frozen
 
     def run(self, timesteps: Optional[int] = None, inputs: Optional[np.ndarray] = None,
             generated: Union[Dict[str, Any], pb.GeneratedInputs, None] = None,
@@ -339,7 +340,7 @@ class Session:
         dense_weights: which matrices of each weight snapshot to return
         (densifying one costs ne x ne doubles per snapshot)."""
         ne, ni = shape if shape is not None else (lambda i: (i.ne, i.ni))(self.info())
-        request = pb.RunRequest(session=self.name, noise=bool(noise), freeze=list(freeze),
+        request = pb.RunRequest(session=self.name, noise=bool(noise), freeze=conversions.mechanisms(freeze),
                                 readouts=list(readouts), fork_to=fork_to or "",
                                 release=list(release))
         record = conversions.record_selection(record)

@@ -75,6 +75,14 @@ def params_from_proto(proto):
     return params
 
 
+def mechanisms(names):
+    """Mechanism names as the server spells them (stdp, ip, sp, istdp, ss),
+    from any case; a single name may be given as a string."""
+    if isinstance(names, str):
+        names = [names]
+    return [str(name).strip().lower() for name in names]
+
+
 def record_selection(record):
     """A RecordSelection from None, a RecordSelection, or a dict of its fields
     ({"weights_every": 5, "thresholds": True, "y": False})."""

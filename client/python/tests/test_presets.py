@@ -159,3 +159,13 @@ def test_a_unary_call_past_its_timeout_fails_with_deadline_exceeded(server_addre
         assert client.stub.GetSession(pb.GetSessionRequest(name=session.name),
                                       metadata=client.metadata(session.name),
                                       timeout=30).ne == 50
+
+
+def test_mechanism_names_in_any_case(client):
+    session = client.create_session(seed=7, ne=50, nu=5, lambda_ee=5, lambda_ei=10)
+    assert list(session.freeze(freeze=["STDP", "Ip"])) == ["stdp", "ip"]
+    assert list(session.freeze(unfreeze="IP")) == ["stdp"]
+    session.run(timesteps=10, freeze=["SS"])
+    with pytest.raises(grpc.RpcError) as error:
+        session.freeze(freeze=["stdpp"])
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
