@@ -75,9 +75,10 @@ class SynapseMatrix {
   // steps) never get within 80 orders of magnitude of it, but long runs do:
   // a synapse that is never potentiated or depressed shrinks geometrically
   // under normalization, and after 10^6 steps about 1 % of Wee synapses are
-  // below 1e-77 (docs/SCIENCE.md). The reference keeps such a synapse until
-  // its weight underflows to 0 (~1e-320), so from then on connection counts
-  // (and SP's candidate pairs) differ slightly; the drives do not.
+  // below 1e-77 (docs/SCIENCE.md, "Engine notes"). The reference keeps such a
+  // synapse until its weight underflows to 0 (~1e-320), so from then on
+  // connection counts (and SP's candidate pairs) differ slightly; the drives do
+  // not.
   static constexpr double kMinWeight = 1e-100;
 
   SynapseMatrix() = default;
