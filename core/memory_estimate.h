@@ -17,11 +17,11 @@ namespace sorn {
 int64_t EstimateNetworkBytes(const Params& params);
 
 // What Network::Create holds on top of EstimateNetworkBytes while it builds,
-// until it returns: the initial NetworkState (CSR weights, 12 bytes a
-// synapse), and the initializer's triplets of one matrix at a time (16 bytes
-// a synapse of the largest). At ne = 10^6 with sparse E->I and I->E this is
-// ~1.4 GB over a 1.6 GB estimate (bench/RESULTS.md). REQUIRES:
-// params.Validate().
+// until it returns: the initial NetworkState beside the network (CSR
+// weights, 12 bytes a synapse) and the matrices' transient copies, 20 bytes
+// a synapse in all. At ne = 10^6 with sparse E->I and I->E this is ~1.0 GB
+// over a 1.6 GB estimate, covering the measured peak (bench/RESULTS.md).
+// REQUIRES: params.Validate().
 int64_t EstimateBuildBytes(const Params& params);
 
 }  // namespace sorn

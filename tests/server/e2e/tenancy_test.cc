@@ -6,6 +6,8 @@
 #include <fstream>
 #include <thread>
 
+#include "core/memory_estimate.h"
+#include "core/params.h"
 #include "gtest/gtest.h"
 #include "tests/support/api_calls.h"
 #include "tests/support/process_status.h"
@@ -358,8 +360,12 @@ TEST(MemoryReservationTest, RefusesASessionThatWouldNotFitBeforeBuildingIt) {
   pb::DeleteSessionResponse deleted;
   grpc::ClientContext ctx;
   ASSERT_TRUE(stub->DeleteSession(&ctx, del, &deleted).ok());
-  // Exactly as many sessions as the budget holds fit, then no more.
-  const int64_t fit = 100'000'000 / info.memory_bytes();
+  // Exactly as many sessions as the budget holds fit, then no more; the
+  // last must leave room for building it (its initial state beside it).
+  Params params;
+  params.ne = 1000;
+  const int64_t fit =
+      (100'000'000 - EstimateBuildBytes(params)) / info.memory_bytes();
   ASSERT_GE(fit, 5);
   for (int i = 0; i < fit; ++i) {
     EXPECT_TRUE(Create(stub.get(), nullptr, "s" + std::to_string(i), 1000).ok())
