@@ -3,7 +3,9 @@ matplotlib from NumPy arrays such as the E and C of simulate_sorn and the
 state_dict's matrices.
 
 Each function takes `savefig`: True saves under the reference's file name in
-the working directory, a string saves to that path, False saves nothing.
+the working directory, a string saves to that path, False (the default: the
+reference has none, its callers always pass it) saves nothing; plot_network
+saves as the reference does, to `fig_name` or NetworkGraph.png.
 Functions return the matplotlib Figure, which a notebook shows inline. The
 figures are made without pyplot: importing or using this module never
 chooses a backend (a notebook's inline backend, a script's own `use()` stay
@@ -78,21 +80,21 @@ def _connection_histogram(counts, direction, bin_size, histtype, savefig, name):
 class Plotter:
 
     @staticmethod
-    def hist_incoming_conn(weights, bin_size=10, histtype="bar", savefig=True):
+    def hist_incoming_conn(weights, bin_size=10, histtype="bar", savefig=False):
         """Histogram of the number of incoming connections per neuron (columns)."""
         return _connection_histogram((np.asarray(weights) > 0).sum(axis=0), "incoming",
                                      bin_size, histtype, savefig,
                                      "hist_incoming_conn.png")
 
     @staticmethod
-    def hist_outgoing_conn(weights, bin_size=10, histtype="bar", savefig=True):
+    def hist_outgoing_conn(weights, bin_size=10, histtype="bar", savefig=False):
         """Histogram of the number of outgoing connections per neuron (rows)."""
         return _connection_histogram((np.asarray(weights) > 0).sum(axis=1), "outgoing",
                                      bin_size, histtype, savefig,
                                      "hist_outgoing_conn.png")
 
     @staticmethod
-    def network_connection_dynamics(connection_counts, savefig=True):
+    def network_connection_dynamics(connection_counts, savefig=False):
         """Connections over time, as a fraction of the first count."""
         c = np.asarray(connection_counts, dtype=np.float64)
         fig, ax = _subplots(figsize=(6, 4))
@@ -102,7 +104,7 @@ class Plotter:
         return _finish(fig, savefig, "connection_dynamics.png")
 
     @staticmethod
-    def hist_firing_rate_network(spike_train, bin_size=25, savefig=True):
+    def hist_firing_rate_network(spike_train, bin_size=25, savefig=False):
         """Histogram of the number of active neurons per step."""
         fig, ax = _subplots(figsize=(6, 4))
         ax.hist(_train(spike_train).sum(axis=1), bins=bin_size)
@@ -111,7 +113,7 @@ class Plotter:
         return _finish(fig, savefig, "hist_firing_rate_network.png")
 
     @staticmethod
-    def scatter_plot(spike_train, savefig=True):
+    def scatter_plot(spike_train, savefig=False):
         """Every spike as a point (step, neuron)."""
         steps, neurons = np.where(_train(spike_train))
         fig, ax = _subplots(figsize=(8, 4))
@@ -120,7 +122,7 @@ class Plotter:
         return _finish(fig, savefig, "ScatterSpikeTrain.png")
 
     @staticmethod
-    def raster_plot(spike_train, savefig=True):
+    def raster_plot(spike_train, savefig=False):
         """Spike raster: one row of ticks per neuron."""
         s = _train(spike_train)
         fig, ax = _subplots(figsize=(8, 4))
@@ -130,7 +132,7 @@ class Plotter:
         return _finish(fig, savefig, "RasterSpikeTrain.png")
 
     @staticmethod
-    def correlation(corr, savefig=True):
+    def correlation(corr, savefig=False):
         """Heat map of a correlation matrix (e.g. Statistics.avg_corr_coeff's)."""
         fig, ax = _subplots(figsize=(5, 4))
         image = ax.imshow(np.asarray(corr), cmap="coolwarm", vmin=-1, vmax=1)
@@ -139,7 +141,7 @@ class Plotter:
         return _finish(fig, savefig, "Correlation between neurons.png")
 
     @staticmethod
-    def isi_exponential_fit(spike_train, neuron, bin_size=10, savefig=True):
+    def isi_exponential_fit(spike_train, neuron, bin_size=10, savefig=False):
         """Inter-spike intervals of one neuron with a fitted exponential
         a * exp(-b * isi) (least squares on the log of the nonzero bins)."""
         times = np.flatnonzero(_train(spike_train)[:, neuron])
@@ -161,7 +163,7 @@ class Plotter:
         return _finish(fig, savefig, "isi_exponential_fit.png")
 
     @staticmethod
-    def weight_distribution(weights, bin_size=30, savefig=True):
+    def weight_distribution(weights, bin_size=30, savefig=False):
         """Histogram of the nonzero weights."""
         fig, ax = _subplots(figsize=(6, 4))
         ax.hist(_nonzero(weights), bins=bin_size)
@@ -169,7 +171,7 @@ class Plotter:
         return _finish(fig, savefig, "weight_distribution.png")
 
     @staticmethod
-    def linear_lognormal_fit(weights, num_points=100, savefig=True):
+    def linear_lognormal_fit(weights, num_points=100, savefig=False):
         """Nonzero weights on linear and logarithmic axes with a lognormal fit
         (the normal of log weights)."""
         w = _nonzero(weights)
@@ -212,7 +214,7 @@ class Plotter:
         return _finish(fig, True if fig_name is None else fig_name, "NetworkGraph.png")
 
     @staticmethod
-    def hamming_distance(hamming_dist, savefig=True):
+    def hamming_distance(hamming_dist, savefig=False):
         """Hamming distance between two runs over time."""
         fig, ax = _subplots(figsize=(6, 4))
         ax.plot(np.asarray(hamming_dist))
