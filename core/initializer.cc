@@ -165,6 +165,16 @@ std::vector<std::vector<int32_t>> DrawInputPools(int ne, int nu, int size,
 
 }  // namespace
 
+void DrawRandomInputPools(uint64_t seed, Params* params) {
+  if (!params->input_pools.empty() || params->input_pool_size == 0) return;
+  // Its own generator, so that pools leave the network's stream (and with it
+  // every other draw) as it is without them.
+  Random pool_random(seed ^ kInputPoolSeedSalt);
+  params->input_pools =
+      DrawInputPools(params->ne, params->nu, params->input_pool_size,
+                     params->input_pools_disjoint, pool_random);
+}
+
 absl::StatusOr<NetworkState> InitialState(const Params& params, uint64_t seed) {
   RETURN_IF_ERROR(params.Validate());
   const int ne = params.ne;
@@ -172,14 +182,7 @@ absl::StatusOr<NetworkState> InitialState(const Params& params, uint64_t seed) {
   Random random(seed);
   NetworkState state;
   state.params = params;
-  if (params.input_pools.empty() && params.input_pool_size > 0) {
-    // Its own generator, so that pools leave the network's stream (and with
-    // it every other draw) as it is without them.
-    Random pool_random(seed ^ kInputPoolSeedSalt);
-    state.params.input_pools =
-        DrawInputPools(ne, params.nu, params.input_pool_size,
-                       params.input_pools_disjoint, pool_random);
-  }
+  DrawRandomInputPools(seed, &state.params);
   // Wee: lambda_ee incoming per excitatory neuron; Wei: lambda_ei outgoing
   // per inhibitory neuron; Wie: lambda_ie incoming per inhibitory neuron.
   state.wee = BuildMatrix(ne, ne, params.network_type_ee, params.lambda_ee,

@@ -80,6 +80,14 @@ absl::StatusOr<Network> Network::Create(const Params& params, uint64_t seed) {
 
 absl::StatusOr<Network> Network::FromState(const NetworkState& state) {
   RETURN_IF_ERROR(state.params.Validate());
+  if (state.params.input_pools.empty() && state.params.input_pool_size > 0 &&
+      state.params.nu > 0) {
+    // A state carries the pools it was drawn with (InitialState and reference
+    // imports draw them): without them unit k would silently drive neuron k.
+    return absl::InvalidArgumentError(
+        "the state's params ask for random input pools (input_pool_size > 0) "
+        "but carry none (input_pools)");
+  }
   Network net;
   net.params_ = state.params;
   net.ni_ = state.params.ni();

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "core/initializer.h"
 #include "core/random.h"
 #include "core/status_macros.h"
 
@@ -71,6 +72,7 @@ absl::StatusOr<NetworkState> FromReferenceState(const ReferenceState& reference,
   }
   NetworkState state;
   state.params = params;
+  DrawRandomInputPools(seed, &state.params);
   state.frozen = frozen;
   state.wee =
       SynapseMatrixState::FromWeights(SparseWeights::FromDense(reference.wee));

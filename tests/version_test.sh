@@ -13,6 +13,7 @@ check() {  # check WHAT GOT
 }
 check "sorn-server --version" "$("$server" --version | sed -n 's/^sorn-server \([0-9.]*\) .*/\1/p')"
 check "sorn_client.__version__" "$(sed -n 's/^__version__ = "\([0-9.]*\)".*/\1/p' "$src/client/python/sorn_client/__init__.py")"
+check "client/python/pyproject.toml" "$(sed -n 's/^version = "\([0-9.]*\)".*/\1/p' "$src/client/python/pyproject.toml")"
 check "client/node/package.json" "$(sed -n 's/^  "version": "\([0-9.]*\)".*/\1/p' "$src/client/node/package.json")"
 check "CHANGELOG.md's newest entry" "$(sed -n 's/^## \([0-9.]*\) .*/\1/p' "$src/CHANGELOG.md" | head -1)"
 [ $fail -eq 0 ] && echo "versions agree: $want"

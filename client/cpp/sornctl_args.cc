@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 
@@ -83,6 +84,8 @@ namespace {
 // --input_pools=1,3;3,7: pools separated by ';', neurons by ','.
 absl::Status SetInputPools(const std::string& value, pb::Params* params) {
   for (absl::string_view pool : absl::StrSplit(value, ';')) {
+    if (absl::StripAsciiWhitespace(pool).empty())
+      return Usage("--input_pools has an empty pool (pools like 1,3;3,7)");
     pb::InputPool* out = params->add_input_pools();
     for (absl::string_view neuron :
          absl::StrSplit(pool, ',', absl::SkipEmpty())) {
@@ -111,7 +114,7 @@ absl::Status SetParams(const Args& args, pb::Params* params) {
     } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_BOOL) {
       bool v;
       if (!absl::SimpleAtob(value, &v))
-        return Usage("--" + key + " takes true or false");
+        return Usage("--" + key + " takes true or false (or yes/no, 1/0)");
       r->SetBool(params, field, v);
     } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_INT32) {
       int v;

@@ -14,6 +14,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_replace.h"
 #include "core/npy_file.h"
 
 namespace sorn::ctl {
@@ -162,8 +163,15 @@ absl::Status Run(client::SornClient& client, const Args& args, bool train) {
   if (args.Has("out")) {
     // Before the run: a run whose files cannot be written would change the
     // session and then fail.
-    absl::Status w = sorn::WriteFileBytes(args.Get("out") + "_x.npy", "");
-    if (!w.ok()) return OutputFile(w);
+    // A probe beside the files, removed at once: earlier results stay.
+    const std::string probe = args.Get("out") + "_x.npy.probe";
+    absl::Status w = sorn::WriteFileBytes(probe, "");
+    if (!w.ok()) {  // named as the file the user asked for.
+      return OutputFile(absl::Status(
+          w.code(),
+          absl::StrReplaceAll(w.message(), {{".npy.probe", ".npy"}})));
+    }
+    std::remove(probe.c_str());
   }
   const int64_t steps = req->timesteps();
   const bool progress = isatty(STDERR_FILENO) && !args.Has("quiet");

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/numbers.h"
+
 namespace sorn::server {
 namespace {
 
@@ -54,25 +56,35 @@ std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
   for (std::string& f : field) fields >> f;
   const double ticks = double(sysconf(_SC_CLK_TCK));
   const double page = double(sysconf(_SC_PAGESIZE));
-  double uptime = 0;
-  std::ifstream("/proc/uptime") >> uptime;
-  const double cpu = (std::stod(field[11]) + std::stod(field[12])) / ticks;
-  const double started_ago = uptime - std::stod(field[19]) / ticks;
-  const double now = double(time(nullptr));
+  const auto number = [&](int k) {
+    double v = 0;
+    return absl::SimpleAtod(field[k], &v) ? v : 0.0;
+  };
+  const double cpu = (number(11) + number(12)) / ticks;
+  // Boot time (btime in /proc/stat) plus the start in ticks since boot: the
+  // same value at every scrape, as restart alerts need.
+  double boot = 0;
+  std::ifstream proc_stat("/proc/stat");
+  for (std::string key; proc_stat >> key;) {
+    if (key == "btime") {
+      proc_stat >> boot;
+      break;
+    }
+  }
   using prometheus::MetricType;
   return {
       Family("process_cpu_seconds_total",
              "Total user and system CPU time spent in seconds.",
              MetricType::Counter, cpu),
       Family("process_resident_memory_bytes", "Resident memory size in bytes.",
-             MetricType::Gauge, std::stod(field[21]) * page),
+             MetricType::Gauge, number(21) * page),
       Family("process_threads", "Number of OS threads in the process.",
-             MetricType::Gauge, std::stod(field[17])),
+             MetricType::Gauge, number(17)),
       Family("process_open_fds", "Number of open file descriptors.",
              MetricType::Gauge, OpenFiles()),
       Family("process_start_time_seconds",
              "Start time of the process since unix epoch in seconds.",
-             MetricType::Gauge, now - started_ago),
+             MetricType::Gauge, boot + number(19) / ticks),
   };
 }
 

@@ -42,12 +42,11 @@ absl::StatusOr<ReadoutFit> PrepareFit(Session& session,
         *shape = ShapeOf(net);
         const int64_t fit_bytes = ReadoutSet::FitBytes(
             targets.rows(), ReadoutSet::FeatureCount(features, *shape),
-            targets.outputs());
+            targets.outputs(), lambda);
         if (fit_bytes <= max_bytes) {
           ASSIGN_OR_RETURN(
               *memory,
-              budget->Reserve(fit_bytes,
-                              "FitReadout's features and normal equations"));
+              budget->Reserve(fit_bytes, "FitReadout's features and solver"));
         }
         return readouts.Prepare(request.readout(), features, targets, lambda,
                                 request.skip_last(), log, *shape,

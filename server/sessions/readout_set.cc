@@ -49,12 +49,14 @@ int64_t ReadoutSet::FeatureCount(const ReadoutFeatures& features,
          (features.include_input ? shape.nu : 0) + (features.bias ? 1 : 0);
 }
 
-int64_t ReadoutSet::FitBytes(int64_t rows, int64_t features, int64_t outputs) {
+int64_t ReadoutSet::FitBytes(int64_t rows, int64_t features, int64_t outputs,
+                             double regularization) {
   // The features twice (as read from the log, and with the bias column in
-  // Readout's design matrix), the targets, X'X and X'Y.
-  const double doubles = 2.0 * double(rows) * double(features) +
-                         double(rows) * double(outputs) +
-                         double(features) * double(features + outputs);
+  // Readout's design matrix) and the targets; then ridge's X'X and X'Y, or
+  // least squares' decomposition of a copy of X and its Q'Y (rows x outputs).
+  const double r = double(rows), f = double(features), o = double(outputs);
+  const double solver = regularization > 0 ? f * (f + o) : r * (f + o) + f * f;
+  const double doubles = 2.0 * r * f + r * o + solver;
   return doubles * sizeof(double) > 9e18 ? INT64_MAX
                                          : int64_t(doubles * sizeof(double));
 }
@@ -71,7 +73,7 @@ absl::StatusOr<ReadoutFit> ReadoutSet::Prepare(
   }
   const int64_t columns = FeatureCount(features, shape);
   const int64_t fit_bytes =
-      FitBytes(targets.rows(), columns, targets.outputs());
+      FitBytes(targets.rows(), columns, targets.outputs(), regularization);
   if (fit_bytes > max_bytes) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "this fit needs ", fit_bytes, " bytes; the server's limit is ",

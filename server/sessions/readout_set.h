@@ -80,8 +80,11 @@ class ReadoutSet {
   static int64_t FeatureCount(const ReadoutFeatures& features,
                               const ReadoutShape& shape);
   // Bytes a fit of `rows` x `features` to `outputs` needs at its peak
-  // (the features twice, the targets, X'X, X'Y), for the server's limit.
-  static int64_t FitBytes(int64_t rows, int64_t features, int64_t outputs);
+  // (the features twice, the targets, and the solver's: ridge's X'X and X'Y,
+  // or for regularization 0 a decomposed copy of X and Q'Y), for the
+  // server's limit.
+  static int64_t FitBytes(int64_t rows, int64_t features, int64_t outputs,
+                          double regularization);
 
   // A fit of `name` (replacing a readout of that name) is three calls:
   // Prepare and Install under the session's lock, Solve between them

@@ -49,6 +49,8 @@ check "variants and pools" 0 "$ctl" create pools --ne=10 --nu=2 --lambda_ee=2 --
 check "pools shared but disjoint" 3 "$ctl" create shared --ne=10 --nu=2 --lambda_ee=2 \
   --lambda_ei=2 --h_ip=0.1 --input_pools='1,3;3,7' --input_pools_disjoint=true
 expect "pools error" "share neuron 3"
+check "empty input pool" 64 "$ctl" create e --nu=2 --input_pools='1,2;'
+expect "empty pool says so" "empty pool"
 check "bad bool" 64 "$ctl" create b --wei_fixed=maybe
 expect "bad bool says" "takes true or false"
 check "get" 0 "$ctl" get demo

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "core/initializer.h"
 #include "core/network.h"
 #include "core/presets.h"
 #include "core/reference_state.h"
@@ -141,6 +142,27 @@ TEST(InputPoolsTest, RandomPoolsAreDrawnOnceAndLeaveTheNetworkAsItIs) {
   absl::StatusOr<Network> restored = Network::FromState(sa);
   ASSERT_TRUE(restored.ok());
   EXPECT_EQ(restored->params().input_pools, drawn);
+}
+
+TEST(InputPoolsTest,
+     AReferenceImportDrawsItsPoolsAndAStateWithoutThemIsRefused) {
+  Params p = Small();
+  p.nu = 2;
+  p.input_pool_size = 3;
+  p.input_pools_disjoint = true;
+  absl::StatusOr<NetworkState> state =
+      FromReferenceState(Silent(), p, AllBut({}), /*seed=*/7);
+  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_EQ(state->params.input_pools.size(), 2u);
+  EXPECT_EQ(state->params.input_pools[0].size(), 3u);
+  Params same = p;
+  DrawRandomInputPools(7, &same);  // the same seed draws the same pools.
+  EXPECT_EQ(same.input_pools, state->params.input_pools);
+  NetworkState bare = *state;
+  bare.params.input_pools.clear();
+  const absl::Status refused = Network::FromState(bare).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("carry none"), std::string::npos) << refused;
 }
 
 TEST(InputPoolsTest, OverlappingRandomPoolsHaveDistinctNeuronsEach) {

@@ -43,11 +43,28 @@ function unpackBits(buffer, steps, n) {
   return rows;
 }
 
-// Params with input_pools as InputPool messages ({ neurons: [...] }).
-function withPools(params) {
-  if (!Array.isArray(params.input_pools)) return params;
-  const pools = params.input_pools.map((p) => (Array.isArray(p) ? { neurons: p } : p));
-  return { ...params, input_pools: pools };
+// Params checked against the proto's fields (a misspelled `nee: 3` is an
+// error, not a default network), with input_pools as InputPool messages
+// ({ neurons: [...] }) and enums in any case.
+function checkedParams(api, params) {
+  const fields = Object.keys(api.Params.type.field.reduce((all, f) => ({ ...all, [f.name]: 1 }), {}));
+  const unknown = Object.keys(params).filter((k) => !fields.includes(k));
+  if (unknown.length) throw new TypeError(`unknown SORN parameter(s): ${unknown.join(', ')}`);
+  const out = { ...params };
+  for (const key of ['network_type_ee', 'network_type_ei', 'network_type_ie', 'arithmetic']) {
+    if (typeof out[key] === 'string') out[key] = out[key].toUpperCase();
+  }
+  if (Array.isArray(out.input_pools)) {
+    out.input_pools = out.input_pools.map((p) => (Array.isArray(p) ? { neurons: p } : p));
+  }
+  return out;
+}
+
+// A run request with generated.kind in any case ('uniform', 'multi-one-hot').
+function checkedRun(request) {
+  if (!request.generated || typeof request.generated.kind !== 'string') return request;
+  const kind = request.generated.kind.toUpperCase().replace(/-/g, '_');
+  return { ...request, generated: { ...request.generated, kind } };
 }
 
 // The channel's credentials: TLS when a CA (PEM file; true: the system's
@@ -59,40 +76,62 @@ function credentials({ tlsCa, tlsCert, tlsKey } = {}) {
   return grpc.credentials.createSsl(read(tlsCa), read(tlsKey), read(tlsCert));
 }
 
-// One Step stream: step(input) resolves to that step's state ({ step, x,
-// readouts }); end() closes the stream. Steps are answered in order.
+// One Step stream: step(input, { phase, noise }) resolves to that step's
+// state ({ step, x, ee_conn, readouts }); end() closes the stream. Steps are
+// answered in order. Once the server ends the stream (a refused step, or
+// any other end) every pending and later step rejects with that error.
 class StepStream {
-  constructor(call, ne) {
+  constructor(call, ne, first) {
     this.call = call;
     this.ne = ne;
+    this.first = first;  // record and readouts: the first request only.
     this.waiting = [];
-    this.failure = null;
+    this.ended = null;   // the error that ended the stream, once it has.
+    this.status = null;  // the call's final status, once known.
     call.on('data', (m) => {
       const next = this.waiting.shift();
       if (next) next.resolve({ step: m.step, x: m.x.length ? unpackBits(m.x, 1, ne)[0] : null,
                                ee_conn: m.ee_conn, readouts: m.readouts });
     });
-    call.on('error', (err) => {
-      this.failure = err;
-      for (const w of this.waiting.splice(0)) w.reject(err);
+    call.on('error', (err) => this.finish(err));
+    call.on('status', (status) => {
+      this.status = status;
+      if (status.code === grpc.status.OK) {
+        this.finish(Object.assign(new Error('the Step stream has ended'),
+                                  { code: grpc.status.UNAVAILABLE }));
+      }
     });
   }
 
-  // `input`: nu numbers; `first` (the first call only) may hold record,
-  // readouts, phase and noise as in StepRequest.
-  step(input, first = {}) {
-    if (this.failure) return Promise.reject(this.failure);
+  finish(err) {
+    if (!this.ended) this.ended = err;
+    for (const w of this.waiting.splice(0)) w.reject(this.ended);
+  }
+
+  // `input`: nu numbers; `phase` ('PLASTICITY', 'TRAINING', any case) and
+  // `noise` apply to this step.
+  step(input, { phase, noise = true } = {}) {
+    if (this.ended) return Promise.reject(this.ended);
+    const request = { ...this.first, input, noise };
+    if (phase !== undefined) request.phase = String(phase).toUpperCase();
+    this.first = {};
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
-      this.call.write({ ...first, session: this.session, input });
-      this.session = '';
+      this.call.write(request);
     });
   }
 
+  // Resolves once the server has closed the stream with OK; rejects with
+  // its error otherwise.
   end() {
     return new Promise((resolve, reject) => {
-      this.call.on('status', (status) => (status.code === grpc.status.OK ? resolve() : reject(status)));
-      this.call.end();
+      const settle = (status) => (status.code === grpc.status.OK ? resolve() : reject(status));
+      if (this.status) {
+        settle(this.status);
+        return;
+      }
+      this.call.on('status', settle);
+      if (!this.ended) this.call.end();
     });
   }
 }
@@ -104,6 +143,7 @@ class SornClient {
   // `tlsCert` and `tlsKey` (PEM files, mutual TLS) choose TLS.
   constructor(address, { token, tlsCa, tlsCert, tlsKey } = {}) {
     const api = loadApi();
+    this.api = api;
     this.stub = new api.Sorn(address, credentials({ tlsCa, tlsCert, tlsKey }));
     this.metadata = new grpc.Metadata();
     if (token) this.metadata.set('authorization', `Bearer ${token}`);
@@ -126,7 +166,7 @@ class SornClient {
   // of neuron indices ([[1, 3], [3, 7]]). `preset` starts from a published
   // model ('lazar2009', 'zheng2013', 'delpapa2017') that `params` overrides.
   createSession(name, params = {}, { seed, recordBufferSteps, preset, ephemeral } = {}) {
-    const request = { name, params: withPools(params), preset: preset || '',
+    const request = { name, params: checkedParams(this.api, params), preset: preset || '',
                       ephemeral: Boolean(ephemeral) };
     if (seed !== undefined) request.seed = seed;
     if (recordBufferSteps !== undefined) request.record_buffer_steps = recordBufferSteps;
@@ -164,7 +204,7 @@ class SornClient {
   run(session, request, { train = false, ne, ni } = {}) {
     const md = this.metadata.clone();
     md.set('x-sorn-session', session);
-    const call = this.stub[train ? 'Train' : 'Simulate']({ session, ...request }, md);
+    const call = this.stub[train ? 'Train' : 'Simulate']({ session, ...checkedRun(request) }, md);
     const out = { x: [], y: [], r: [], ee_conn: [], ei_conn: [], first_step: null, readouts: {} };
     for (const name of request.readouts || []) out.readouts[name] = { scores: [], classes: [] };
     return new Promise((resolve, reject) => {
@@ -212,14 +252,15 @@ class SornClient {
     });
   }
 
-  // A Step stream on `session` (see StepStream).
-  async openSteps(session) {
+  // A Step stream on `session` (see StepStream); `record` and `readouts`
+  // as in StepRequest, for the whole stream.
+  async openSteps(session, { record, readouts = [] } = {}) {
     const info = await this.getSession(session);
     const md = this.metadata.clone();
     md.set('x-sorn-session', session);
-    const steps = new StepStream(this.stub.Step(md), info.ne);
-    steps.session = session;
-    return steps;
+    const first = { session, readouts };
+    if (record) first.record = record;
+    return new StepStream(this.stub.Step(md), info.ne, first);
   }
 
   async simulate(session, request) {

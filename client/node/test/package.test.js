@@ -59,7 +59,7 @@ test('the Step loop, export and import, forks', async (t) => {
     const steps = await client.openSteps(name);
     const trace = [];
     for (let k = 0; k < 30; k++) {
-      const state = await steps.step(input, k === 0 ? { noise: false } : { noise: false });
+      const state = await steps.step(input, { noise: false, phase: k < 15 ? 'plasticity' : 'training' });
       trace.push(Number(state.step), ...state.x);
     }
     await steps.end();
@@ -68,10 +68,26 @@ test('the Step loop, export and import, forks', async (t) => {
   assert.deepEqual(traces[1], traces[0]);
   assert.deepEqual(traces[2], traces[0]);
   assert.equal(traces[0][0], 201);
-  // A refused step rejects with the server's code, and ends the stream.
+  // A refused step rejects with the server's code and ends the stream: later
+  // steps and end() reject with the same error, nothing hangs.
   const steps = await client.openSteps('a');
-  await assert.rejects(steps.step([1, 2]), (err) =>
-    err.code === grpc.status.INVALID_ARGUMENT && /nu = 5/.test(err.details));
+  const refused = (err) => err.code === grpc.status.INVALID_ARGUMENT && /nu = 5/.test(err.details);
+  await assert.rejects(steps.step([1, 2]), refused);
+  await assert.rejects(steps.step(input), refused);
+  await assert.rejects(steps.end(), refused);
+  // A stream the client ends resolves end(); readouts and record for the stream.
+  const quiet = await client.openSteps('a', { record: { x: false, y: false, r: false } });
+  const s1 = await quiet.step(input, { noise: false });
+  assert.equal(s1.x, null);
+  await quiet.end();
+  await assert.rejects(quiet.step(input), /has ended/);
+  // Parameters are checked by name; enums and generated kinds in any case.
+  assert.throws(() => client.createSession('typo', { nee: 3 }), /unknown SORN parameter\(s\): nee/);
+  const lower = await client.createSession('lower', { ne: 50, nu: 5, lambda_ee: 5, lambda_ei: 10,
+    arithmetic: 'exact', network_type_ie: 'sparse', lambda_ie: 20 });
+  assert.equal(lower.params.arithmetic, 'EXACT');
+  const run = await client.simulate('lower', { timesteps: 10, generated: { kind: 'multi-one-hot', units_per_symbol: 5 } });
+  assert.equal(run.x.length, 10);
   await assert.rejects(client.importState('copy', saved), (err) =>
     err.code === grpc.status.ALREADY_EXISTS);
   await client.importState('copy', saved, { replace: true });

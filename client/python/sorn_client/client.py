@@ -455,6 +455,7 @@ class StepStream:
         self._requests = queue.Queue()
         self._first = True
         self._record = conversions.record_selection(record)
+        self._ended = None  # the SornError that ended the stream, once it has.
         self._responses = session.client.stub.Step(iter(self._requests.get, None),
                                                    metadata=session._md())
 
@@ -472,8 +473,18 @@ class StepStream:
                 request.record.CopyFrom(self._record)
             request.readouts.extend(self._readouts)
             self._first = False
+        if self._ended is not None:  # every later step says why, again.
+            raise self._ended
         self._requests.put(request)
-        response = next(self._responses)
+        try:
+            response = next(self._responses)
+        except SornError as error:
+            self._ended = error
+            raise
+        except StopIteration:
+            self._ended = SornError(grpc.StatusCode.UNAVAILABLE,
+                                    "the Step stream has ended", "Step")
+            raise self._ended from None
         return {"step": response.step,
                 "x": conversions.unpack_bits(response.x, 1, self.ne)[0] if response.x else None,
                 "y": conversions.unpack_bits(response.y, 1, self.ni)[0] if response.y else None,
@@ -482,6 +493,8 @@ class StepStream:
 
     def close(self):
         self._requests.put(None)
+        if self._ended is not None:
+            return
         for _ in self._responses:
             pass
 

@@ -38,6 +38,9 @@ def translated(error, method):
 
 
 class _Unary:
+    """A call with one response (unary-unary, or stream-unary as ImportState,
+    which gets no default deadline: an upload takes as long as it takes)."""
+
     def __init__(self, call, method, timeout):
         self._call, self._method, self._timeout = call, method, timeout
 
@@ -84,6 +87,8 @@ class TranslatingStub:
 
     def __getattr__(self, method):
         call = getattr(self._stub, method)
-        if isinstance(call, (grpc.UnaryUnaryMultiCallable, grpc.StreamUnaryMultiCallable)):
+        if isinstance(call, grpc.UnaryUnaryMultiCallable):
             return _Unary(call, method, self.default_timeout)
+        if isinstance(call, grpc.StreamUnaryMultiCallable):
+            return _Unary(call, method, None)
         return _Streaming(call, method)

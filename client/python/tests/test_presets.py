@@ -8,6 +8,8 @@ import grpc
 import numpy as np
 import pytest
 
+import sorn_client
+
 from sorn_client_pb import sorn_pb2 as pb
 
 
@@ -155,6 +157,9 @@ def test_a_unary_call_past_its_timeout_fails_with_deadline_exceeded(server_addre
         # Streams are not limited by it: this run outlasts 5 ms.
         out = session.run(timesteps=20_000, shape=(50, 10))
         assert out["x"].shape == (20_000, 50)
+        # Uploads are streams too: an import outlasts the 5 ms default.
+        copy = client.import_state(session.export_state(), "timeout-copy")
+        assert copy.name == "timeout-copy"
         # A call's own timeout= wins over the default.
         assert client.stub.GetSession(pb.GetSessionRequest(name=session.name),
                                       metadata=client.metadata(session.name),
@@ -169,3 +174,28 @@ def test_mechanism_names_in_any_case(client):
     with pytest.raises(grpc.RpcError) as error:
         session.freeze(freeze=["stdpp"])
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_a_step_stream_that_ended_keeps_saying_why(client):
+    session = client.create_session(seed=8, ne=50, nu=5, lambda_ee=5, lambda_ei=10)
+    steps = session.steps()
+    assert steps.step(np.zeros(5))["step"] == 1
+    for _ in range(2):  # the refusal, then the same error, never StopIteration.
+        with pytest.raises(sorn_client.SornError) as error:
+            steps.step(np.zeros(3))
+        assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    steps.close()
+    assert session.info().step == 1
+
+
+def test_pools_travel_with_the_state(client):
+    session = client.create_session(preset="lazar2009", seed=9, ne=100)
+    pools = [list(p.neurons) for p in session.created.params.input_pools]
+    letters = np.random.default_rng(1).integers(0, 6, 300)
+    u = np.zeros((6, 300))
+    u[letters, np.arange(300)] = 1.0
+    session.run(inputs=u)
+    copy = client.import_state(session.export_state(), "lazar-copy")
+    assert [list(p.neurons) for p in copy.info().params.input_pools] == pools
+    a, b = session.run(inputs=u), copy.run(inputs=u)
+    assert np.array_equal(a["x"], b["x"]) and np.array_equal(a["r"], b["r"])

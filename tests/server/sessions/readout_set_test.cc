@@ -104,12 +104,15 @@ TEST(ReadoutSetTest, FeatureCountIsPopulationPlusInputsPlusBias) {
 
 TEST(ReadoutSetTest, FitBytesCountsFeaturesTwiceTargetsAndTheNormalEquations) {
   // (2 x 4 x 3 + 4 x 1 + 3 x (3 + 1)) doubles.
-  EXPECT_EQ(ReadoutSet::FitBytes(4, 3, 1), (24 + 4 + 12) * 8);
+  EXPECT_EQ(ReadoutSet::FitBytes(4, 3, 1, 1e-6), (24 + 4 + 12) * 8);
   // The e2e limit test's fit: 2 x 1,000 x 201 + 1,000 x 2 + 201 x 203.
-  EXPECT_EQ(ReadoutSet::FitBytes(1000, 201, 2), 444803 * 8);
-  EXPECT_EQ(ReadoutSet::FitBytes(0, 0, 0), 0);
+  EXPECT_EQ(ReadoutSet::FitBytes(1000, 201, 2, 1e-6), 444803 * 8);
+  // Least squares decomposes a copy of X and forms Q'Y (rows x outputs):
+  // 24 + 4 + 4 x (3 + 1) + 3 x 3.
+  EXPECT_EQ(ReadoutSet::FitBytes(4, 3, 1, 0), (24 + 4 + 16 + 9) * 8);
+  EXPECT_EQ(ReadoutSet::FitBytes(0, 0, 0, 0), 0);
   // Sizes whose product passes int64 saturate instead of wrapping.
-  EXPECT_EQ(ReadoutSet::FitBytes(int64_t{1} << 40, int64_t{1} << 30, 1),
+  EXPECT_EQ(ReadoutSet::FitBytes(int64_t{1} << 40, int64_t{1} << 30, 1, 1e-6),
             INT64_MAX);
 }
 
@@ -172,14 +175,16 @@ TEST(ReadoutSetTest, PrepareRefusesAFitOverTheByteLimit) {
   const ActivityLog log = FourSteps();
   ReadoutSet set;
   const ReadoutTargets four = Values({1, 2, 3, 4});
-  // FitBytes(4 rows, 3 features, 1 output) = 320.
+  // FitBytes(4 rows, 3 features, 1 output, least squares) = 424.
   const absl::Status s =
-      set.Prepare("r", {}, four, 0, 0, log, kShape, 4, 319).status();
+      set.Prepare("r", {}, four, 0, 0, log, kShape, 4, 423).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(s.message(),
-            "this fit needs 320 bytes; the server's limit is 319 "
+            "this fit needs 424 bytes; the server's limit is 423 "
             "(--max_readout_bytes): fit on fewer steps");
-  EXPECT_TRUE(set.Prepare("r", {}, four, 0, 0, log, kShape, 4, 320).ok());
+  EXPECT_TRUE(set.Prepare("r", {}, four, 0, 0, log, kShape, 4, 424).ok());
+  // Ridge needs X'X instead of a copy of X: 320.
+  EXPECT_TRUE(set.Prepare("r", {}, four, 1e-3, 0, log, kShape, 4, 320).ok());
 }
 
 // The weights of all the session's readouts count against the same limit;
