@@ -49,7 +49,6 @@ figures. Runs of one variant are seeds --seed, --seed + 1, ...
 import math
 import os
 import shutil
-import sys
 import tempfile
 import time
 
@@ -195,13 +194,7 @@ def main():
                           "(judged by the last run's duration)"})
     if args.quick:
         args.transient, args.steps, args.runs = 5_000, 20_000, 2
-        args.variants = ",".join(VARIANTS)
-        args.data_dir = tempfile.mkdtemp(prefix="sorn_avalanches_quick_")
-    os.makedirs(args.data_dir, exist_ok=True)
-    requested = [v for v in args.variants.split(",") if v]
-    for v in requested:
-        if v not in VARIANTS:
-            sys.exit(f"unknown variant {v}")
+    requested = common.requested_variants(args, VARIANTS, "sorn_avalanches_quick_")
     params = {}
     last_duration = 0.0
     if not args.analyze_only:

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 
 import sorn_client
 from sorn_client.server import ServerStartError, start_server
@@ -119,3 +120,17 @@ def finite_or_none(obj):
     if isinstance(obj, float) and not _np.isfinite(obj):
         return None
     return obj
+
+
+def requested_variants(args, known, quick_prefix):
+    """The --variants list (all of `known` with --quick, whose data go to a
+    fresh temporary --data-dir), checked against `known`; makes --data-dir."""
+    if args.quick:
+        args.variants = ",".join(known)
+        args.data_dir = tempfile.mkdtemp(prefix=quick_prefix)
+    os.makedirs(args.data_dir, exist_ok=True)
+    requested = [v for v in args.variants.split(",") if v]
+    unknown = [v for v in requested if v not in known]
+    if unknown:
+        sys.exit(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return requested

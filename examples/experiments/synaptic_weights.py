@@ -49,7 +49,6 @@ code (analysis.py, numpy only). Each run's results are kept in --data-dir
 import math
 import os
 import shutil
-import sys
 import tempfile
 import time
 
@@ -197,13 +196,7 @@ def main():
     fine_window = FINE_WINDOW
     if args.quick:
         args.steps, args.runs, fine_window, args.bootstrap = 60_000, 2, 30_000, 20
-        args.variants = ",".join(VARIANTS)
-        args.data_dir = tempfile.mkdtemp(prefix="sorn_weights_quick_")
-    os.makedirs(args.data_dir, exist_ok=True)
-    requested = [v for v in args.variants.split(",") if v]
-    for v in requested:
-        if v not in VARIANTS:
-            sys.exit(f"unknown variant {v}")
+    requested = common.requested_variants(args, VARIANTS, "sorn_weights_quick_")
     params = {}
     if not args.analyze_only:
         with common.server(args) as client:
